@@ -1,0 +1,581 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import filtering, phone
+from .permanence_client import ANSWERING_STATES
+from .permanence_filter_rule import CALLER_CATEGORIES
+
+OUTCOMES = [
+    ("message", "Message taken"),
+    ("transferred", "Transferred"),
+    ("appointment", "Appointment booked"),
+    ("information", "Information given"),
+    ("escalated", "Escalated"),
+    ("filtered", "Filtered"),
+    ("wrong_number", "Wrong number"),
+    ("abandoned", "Abandoned"),
+]
+CALL_STATES = [
+    ("ringing", "Ringing"),
+    ("ongoing", "In progress"),
+    ("done", "Done"),
+]
+HISTORY_LIMIT = 10
+
+
+class PermanenceCall(models.Model):
+    _name = "permanence.call"
+    _description = "Call sheet"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", default="/", readonly=True, copy=False, index=True
+    )
+    client_id = fields.Many2one(
+        comodel_name="permanence.client",
+        string="Client account",
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        index=True,
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Operator",
+        default=lambda self: self.env.user,
+        index=True,
+        tracking=True,
+    )
+    direction = fields.Selection(
+        selection=[("inbound", "Inbound"), ("outbound", "Outbound")],
+        default="inbound",
+        required=True,
+    )
+    state = fields.Selection(
+        selection=CALL_STATES, default="ongoing", required=True, tracking=True
+    )
+    external_id = fields.Char(
+        string="Telephony id", copy=False, help="Unique id given by the PBX."
+    )
+    # Caller
+    caller_number_raw = fields.Char(
+        string="Caller number as received",
+        help="The number as the PBX or the operator gave it.",
+    )
+    caller_number = fields.Char(
+        compute="_compute_caller_number",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        help="Caller number in E.164.",
+    )
+    caller_withheld = fields.Boolean(
+        string="Withheld number", compute="_compute_caller_number", store=True
+    )
+    caller_name = fields.Char(string="Caller name")
+    caller_company = fields.Char(string="Caller company")
+    caller_email = fields.Char(string="Caller email")
+    caller_category = fields.Selection(
+        selection=CALLER_CATEGORIES, string="Caller category"
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Known caller",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+    )
+    partner_candidate_ids = fields.Many2many(
+        comodel_name="res.partner",
+        compute="_compute_partner_candidate_ids",
+        string="Possible callers",
+        help="Every contact who has this number: shown when it is ambiguous.",
+    )
+    partner_candidate_count = fields.Integer(compute="_compute_partner_candidate_ids")
+    called_number = fields.Char(string="Called number (DID)", index="btree_not_null")
+    reason_id = fields.Many2one(
+        comodel_name="permanence.call.reason",
+        string="Call reason",
+        domain="[('client_id', '=', client_id)]",
+        ondelete="restrict",
+    )
+    reason_action = fields.Selection(
+        related="reason_id.action", string="Expected action"
+    )
+    reason_instructions = fields.Html(
+        related="reason_id.instructions", string="Instructions for this reason"
+    )
+    # Times
+    date_start = fields.Datetime(
+        string="Start", default=fields.Datetime.now, required=True, index=True
+    )
+    date_answer = fields.Datetime(string="Answered")
+    date_end = fields.Datetime(string="End")
+    ring_duration = fields.Integer(
+        compute="_compute_durations",
+        store=True,
+        aggregator="avg",
+        help="Seconds before pick-up.",
+    )
+    talk_duration = fields.Integer(
+        compute="_compute_durations",
+        store=True,
+        aggregator="avg",
+        help="Seconds of conversation.",
+    )
+    outcome = fields.Selection(selection=OUTCOMES, tracking=True, index=True)
+    notes = fields.Text()
+    answer_ids = fields.One2many(
+        comodel_name="permanence.call.answer",
+        inverse_name="call_id",
+        string="Script answers",
+    )
+    permanence_message_ids = fields.One2many(
+        comodel_name="permanence.message",
+        inverse_name="call_id",
+        string="Messages taken",
+    )
+    transfer_interlocutor_id = fields.Many2one(
+        comodel_name="permanence.interlocutor",
+        string="Transfer to",
+        domain="[('client_id', '=', client_id), ('transfer_allowed', '=', True)]",
+    )
+    # Console: what the operator reads
+    client_state = fields.Selection(related="client_id.state", string="Account state")
+    client_confidential = fields.Boolean(related="client_id.confidential")
+    greeting_script = fields.Text(related="client_id.greeting_script")
+    closing_script = fields.Text(related="client_id.closing_script")
+    client_instructions = fields.Html(
+        related="client_id.instructions", string="Client instructions"
+    )
+    faq_ids = fields.One2many(related="client_id.faq_ids")
+    interlocutor_ids = fields.One2many(related="client_id.interlocutor_ids")
+    client_warning = fields.Char(compute="_compute_client_warning")
+    in_coverage = fields.Boolean(
+        string="In contract hours", compute="_compute_in_coverage", store=True
+    )
+    filter_rule_id = fields.Many2one(
+        comodel_name="permanence.filter.rule",
+        string="Filtering rule applied",
+        compute="_compute_filter_rule_id",
+        store=True,
+    )
+    filter_action = fields.Selection(
+        related="filter_rule_id.action", string="Filtering"
+    )
+    filter_note = fields.Char(related="filter_rule_id.note")
+    previous_call_ids = fields.Many2many(
+        comodel_name="permanence.call",
+        compute="_compute_history",
+        string="Previous calls",
+    )
+    previous_message_ids = fields.Many2many(
+        comodel_name="permanence.message",
+        compute="_compute_history",
+        string="Previous messages",
+    )
+
+    _sql_constraints = [
+        (
+            "external_id_company_uniq",
+            "unique(company_id, external_id)",
+            "A call with this telephony id already exists in this company.",
+        ),
+    ]
+
+    # Computes --------------------------------------------------------------
+
+    @api.depends("client_id")
+    def _compute_company_id(self):
+        for call in self:
+            call.company_id = (
+                call.client_id.company_id or call.company_id or self.env.company
+            )
+
+    def _country(self):
+        self.ensure_one()
+        return (
+            self.client_id.partner_id.country_id
+            or self.company_id.country_id
+            or self.env.ref("base.fr")
+        )
+
+    @api.depends("caller_number_raw", "client_id")
+    def _compute_caller_number(self):
+        for call in self:
+            raw = call.caller_number_raw
+            withheld = phone.is_withheld(raw)
+            country = call._country()
+            call.caller_withheld = withheld
+            call.caller_number = (
+                False
+                if withheld
+                else phone.try_e164(raw, country.code, country.phone_code)
+            )
+
+    def _partner_candidates(self):
+        """Contacts having the caller's number, the client's own first."""
+        self.ensure_one()
+        candidates = self.env["res.partner"]._permanence_find_by_number(
+            self.caller_number
+        )
+        known = self.client_id._known_partners() & candidates
+        return known + (candidates - known)
+
+    @api.depends("caller_number", "client_id")
+    def _compute_partner_id(self):
+        for call in self:
+            candidates = call._partner_candidates()
+            if candidates and call.partner_id not in candidates:
+                call.partner_id = candidates[0]
+            elif not candidates and call.caller_number:
+                call.partner_id = False
+
+    @api.depends("caller_number", "client_id")
+    def _compute_partner_candidate_ids(self):
+        for call in self:
+            candidates = call._partner_candidates()
+            call.partner_candidate_ids = candidates
+            call.partner_candidate_count = len(candidates)
+
+    @api.depends("date_start", "date_answer", "date_end")
+    def _compute_durations(self):
+        for call in self:
+            start, answer, end = call.date_start, call.date_answer, call.date_end
+            call.ring_duration = (
+                int((answer - start).total_seconds()) if start and answer else 0
+            )
+            call.talk_duration = (
+                int((end - answer).total_seconds()) if answer and end else 0
+            )
+
+    @api.depends("client_id.state", "client_id.name")
+    def _compute_client_warning(self):
+        states = dict(
+            self.env["permanence.client"]
+            ._fields["state"]
+            ._description_selection(self.env)
+        )
+        for call in self:
+            client = call.client_id
+            if client and client.state not in ANSWERING_STATES:
+                call.client_warning = _(
+                    "The account %(client)s is %(state)s: calls are not taken "
+                    "for it. Tell the caller politely and do not take a message.",
+                    client=client.name,
+                    state=states[client.state],
+                )
+            else:
+                call.client_warning = False
+
+    @api.depends(
+        "client_id.coverage_mode",
+        "client_id.resource_calendar_id",
+        "client_id.tz",
+        "date_start",
+    )
+    def _compute_in_coverage(self):
+        for call in self:
+            call.in_coverage = bool(call.client_id) and call.client_id._is_covered_at(
+                call.date_start or fields.Datetime.now()
+            )
+
+    @api.depends(
+        "client_id.filter_rule_ids.active",
+        "caller_number",
+        "partner_id",
+        "caller_category",
+    )
+    def _compute_filter_rule_id(self):
+        rule_model = self.env["permanence.filter.rule"]
+        for call in self:
+            partners = call.partner_id | call.partner_id.commercial_partner_id
+            chosen = filtering.select_rule(
+                call.client_id.filter_rule_ids._as_dict(),
+                caller_number=call.caller_number,
+                partner_ids=set(partners.ids),
+                category=call.caller_category,
+            )
+            call.filter_rule_id = rule_model.browse(chosen["id"]) if chosen else False
+
+    @api.depends("client_id", "caller_number", "partner_id")
+    def _compute_history(self):
+        message_model = self.env["permanence.message"]
+        for call in self:
+            caller_domain = call._caller_domain()
+            if not call.client_id or not caller_domain:
+                call.previous_call_ids = False
+                call.previous_message_ids = False
+                continue
+            base = [("client_id", "=", call.client_id.id)]
+            if call._origin.id:
+                base.append(("id", "!=", call._origin.id))
+            call.previous_call_ids = self.search(
+                base + caller_domain, limit=HISTORY_LIMIT
+            )
+            call.previous_message_ids = message_model.search(
+                [("client_id", "=", call.client_id.id)]
+                + [
+                    (
+                        "call_id",
+                        "in",
+                        self.search(
+                            [("client_id", "=", call.client_id.id)] + caller_domain
+                        ).ids,
+                    )
+                ],
+                limit=HISTORY_LIMIT,
+            )
+
+    def _caller_domain(self):
+        """Domain matching the calls of the same caller (number or contact)."""
+        self.ensure_one()
+        if self.partner_id and self.caller_number:
+            return [
+                "|",
+                ("caller_number", "=", self.caller_number),
+                ("partner_id", "=", self.partner_id.id),
+            ]
+        if self.caller_number:
+            return [("caller_number", "=", self.caller_number)]
+        if self.partner_id:
+            return [("partner_id", "=", self.partner_id.id)]
+        return []
+
+    # Onchanges -------------------------------------------------------------
+
+    @api.onchange("called_number")
+    def _onchange_called_number(self):
+        """Choosing the client by the number the caller dialled (DID)."""
+        if not self.called_number:
+            return
+        number = self.env["permanence.client.number"]._normalize_any(self.called_number)
+        if not number:
+            return
+        line = self.env["permanence.client.number"].search(
+            [("number", "=", number)], limit=1
+        )
+        self.called_number = number
+        if line:
+            self.client_id = line.client_id
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        partner = self.partner_id
+        if partner:
+            self.caller_name = self.caller_name or partner.name
+            self.caller_email = self.caller_email or partner.email
+            if partner.parent_id and not self.caller_company:
+                self.caller_company = partner.parent_id.name
+
+    @api.onchange("reason_id")
+    def _onchange_reason_id(self):
+        self.answer_ids = [Command.clear()] + [
+            Command.create({"question_id": question.id})
+            for question in self.reason_id.question_ids
+        ]
+
+    # CRUD ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("permanence.call") or "/"
+                )
+            if vals.get("state", "ongoing") == "ongoing" and not vals.get(
+                "date_answer"
+            ):
+                vals["date_answer"] = vals.get("date_start") or fields.Datetime.now()
+        calls = super().create(vals_list)
+        calls._sync_answers()
+        return calls
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "reason_id" in vals:
+            self._sync_answers()
+        return res
+
+    def _sync_answers(self):
+        """Give each call one answer line per question of its reason."""
+        commands = []
+        for call in self.filtered("reason_id"):
+            asked = call.answer_ids.question_id
+            stale = call.answer_ids.filtered(
+                lambda a, r=call.reason_id: a.question_id.reason_id != r
+            )
+            stale.unlink()
+            commands.extend(
+                {"call_id": call.id, "question_id": question.id}
+                for question in call.reason_id.question_ids - asked
+            )
+        if commands:
+            self.env["permanence.call.answer"].create(commands)
+
+    # Console actions -------------------------------------------------------
+
+    def _check_can_take_call(self):
+        for call in self:
+            if not call.client_id:
+                raise UserError(_("Choose the client account first."))
+            if call.client_id.state not in ANSWERING_STATES:
+                raise UserError(call.client_warning)
+
+    def _check_required_answers(self):
+        missing = self.answer_ids.filtered(
+            lambda a: a.question_id.required and not a.is_answered
+        )
+        if missing:
+            raise UserError(
+                _(
+                    "Please answer the required questions: %s",
+                    ", ".join(missing.mapped("question_id.name")),
+                )
+            )
+
+    def _finish(self, outcome, body=None):
+        now = fields.Datetime.now()
+        for call in self:
+            vals = {"outcome": outcome, "state": "done", "date_end": now}
+            if not call.date_answer and outcome != "abandoned":
+                vals["date_answer"] = call.date_start
+            call.write(vals)
+            if body:
+                call.message_post(body=body)
+        return True
+
+    def _default_recipients(self):
+        self.ensure_one()
+        recipients = self.reason_id.interlocutor_ids.filtered("active")
+        if not recipients:
+            recipients = self.client_id.interlocutor_ids.filtered("receives_messages")
+        return recipients
+
+    def _message_values(self):
+        self.ensure_one()
+        return {
+            "client_id": self.client_id.id,
+            "call_id": self.id,
+            "recipient_ids": [Command.set(self._default_recipients().ids)],
+            "caller_name": self.caller_name or self.partner_id.name,
+            "caller_company": self.caller_company,
+            "caller_phone": self.caller_number or self.caller_number_raw,
+            "caller_email": self.caller_email or self.partner_id.email,
+            "urgency": self.reason_id.urgency or "normal",
+            "body": self.notes and f"<p>{self.notes}</p>",
+        }
+
+    def action_take_message(self):
+        self.ensure_one()
+        self._check_can_take_call()
+        self._check_required_answers()
+        message = self.permanence_message_ids.filtered(lambda m: m.state == "draft")[
+            :1
+        ] or self.env["permanence.message"].create(self._message_values())
+        if self.outcome != "message":
+            self.write({"outcome": "message"})
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Take a message"),
+            "res_model": "permanence.message",
+            "res_id": message.id,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref(
+                        "permanence_telephonique.permanence_message_view_form_quick"
+                    ).id,
+                    "form",
+                )
+            ],
+            "target": "new",
+        }
+
+    def action_information_given(self):
+        self._check_can_take_call()
+        self._check_required_answers()
+        return self._finish("information")
+
+    def action_transfer(self):
+        self._check_can_take_call()
+        for call in self:
+            interlocutor = call.transfer_interlocutor_id
+            if not interlocutor:
+                raise UserError(_("Choose the interlocutor to transfer the call to."))
+            if not interlocutor.transfer_allowed:
+                raise UserError(
+                    _(
+                        "%s does not take transferred calls: take a message.",
+                        interlocutor.name,
+                    )
+                )
+            if call.filter_action in ("message", "block"):
+                raise UserError(
+                    _(
+                        "The filtering rule “%s” forbids transferring this caller.",
+                        call.filter_rule_id.name,
+                    )
+                )
+            call._finish(
+                "transferred",
+                body=_(
+                    "Call transferred to %(name)s (%(number)s).",
+                    name=interlocutor.name,
+                    number=interlocutor._transfer_target() or "-",
+                ),
+            )
+        return True
+
+    def action_wrong_number(self):
+        return self._finish("wrong_number")
+
+    def action_filtered(self):
+        for call in self:
+            body = (
+                _("Filtered by the rule “%s”.", call.filter_rule_id.name)
+                if call.filter_rule_id
+                else None
+            )
+            call._finish("filtered", body=body)
+        return True
+
+    def action_done(self):
+        for call in self:
+            if not call.outcome:
+                raise UserError(_("Say how the call ended before closing it."))
+        return self.write({"state": "done", "date_end": fields.Datetime.now()})
+
+    def action_reopen(self):
+        return self.write({"state": "ongoing"})
+
+    def action_open_console(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "permanence.call",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref(
+                        "permanence_telephonique.permanence_call_view_form_console"
+                    ).id,
+                    "form",
+                )
+            ],
+            "target": "current",
+        }

@@ -1,0 +1,70 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class PermanenceCallAnswer(models.Model):
+    _name = "permanence.call.answer"
+    _description = "Answer to a qualification question"
+    _order = "call_id, sequence, id"
+
+    call_id = fields.Many2one(
+        comodel_name="permanence.call",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    client_id = fields.Many2one(related="call_id.client_id", store=True, index=True)
+    company_id = fields.Many2one(related="call_id.company_id", store=True, index=True)
+    question_id = fields.Many2one(
+        comodel_name="permanence.script.question",
+        required=True,
+        ondelete="restrict",
+    )
+    sequence = fields.Integer(related="question_id.sequence", store=True)
+    question = fields.Char(related="question_id.name", string="Question asked")
+    answer_type = fields.Selection(related="question_id.answer_type")
+    required = fields.Boolean(related="question_id.required")
+    choices = fields.Text(related="question_id.choices")
+    value_text = fields.Char(string="Answer")
+    value_boolean = fields.Selection(
+        selection=[("yes", "Yes"), ("no", "No")], string="Yes / no"
+    )
+    value_date = fields.Date(string="Date")
+    value_display = fields.Char(
+        string="Answer given", compute="_compute_value_display", store=True
+    )
+    is_answered = fields.Boolean(compute="_compute_value_display", store=True)
+
+    @api.depends("answer_type", "value_text", "value_boolean", "value_date")
+    def _compute_value_display(self):
+        yes_no = dict(self._fields["value_boolean"]._description_selection(self.env))
+        for answer in self:
+            if answer.answer_type == "boolean":
+                value = yes_no.get(answer.value_boolean) or ""
+            elif answer.answer_type == "date":
+                value = (
+                    fields.Date.to_string(answer.value_date)
+                    if answer.value_date
+                    else ""
+                )
+            else:
+                value = (answer.value_text or "").strip()
+            answer.value_display = value
+            answer.is_answered = bool(value)
+
+    @api.constrains("value_text", "question_id")
+    def _check_choice(self):
+        for answer in self:
+            if answer.answer_type != "choice" or not answer.value_text:
+                continue
+            choices = answer.question_id._choice_list()
+            if answer.value_text.strip() not in choices:
+                raise ValidationError(
+                    _(
+                        "“%(value)s” is not one of the choices for “%(question)s”: "
+                        "%(choices)s.",
+                        value=answer.value_text,
+                        question=answer.question,
+                        choices=", ".join(choices),
+                    )
+                )

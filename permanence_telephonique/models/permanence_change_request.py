@@ -1,0 +1,241 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import html2plaintext, plaintext2html
+
+KINDS = [
+    ("instructions", "Instructions"),
+    ("faq", "FAQ entry"),
+]
+REQUEST_STATES = [
+    ("new", "New"),
+    ("applied", "Applied"),
+    ("refused", "Refused"),
+]
+# What a client may set when proposing a change from the portal (or through
+# JSON-RPC with the portal's create right): the rest is the supervisors'.
+CLIENT_FIELDS = ("client_id", "kind", "faq_id", "question", "proposed_text")
+SUPERVISOR_GROUP = "permanence_telephonique.group_permanence_supervisor"
+
+
+class PermanenceChangeRequest(models.Model):
+    _name = "permanence.change.request"
+    _description = "Change of instructions or FAQ proposed by a client"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    client_id = fields.Many2one(
+        comodel_name="permanence.client",
+        string="Client account",
+        required=True,
+        index=True,
+        check_company=True,
+        ondelete="cascade",
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        related="client_id.company_id", store=True, index=True, precompute=True
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Requested by",
+        default=lambda self: self.env.user.partner_id,
+        ondelete="restrict",
+        index=True,
+    )
+    kind = fields.Selection(
+        selection=KINDS, string="Change of", default="instructions", required=True
+    )
+    faq_id = fields.Many2one(
+        comodel_name="permanence.faq",
+        string="FAQ entry",
+        ondelete="set null",
+        help="The FAQ entry to change; empty to add a new entry.",
+    )
+    question = fields.Char(
+        help="Question of the new FAQ entry, or the new wording of the question.",
+    )
+    proposed_text = fields.Text(
+        string="Proposed text",
+        required=True,
+        help="The new instructions, or the answer of the FAQ entry.",
+    )
+    current_text = fields.Text(
+        string="Current text",
+        compute="_compute_current_text",
+        help="What the proposed text replaces.",
+    )
+    state = fields.Selection(
+        selection=REQUEST_STATES,
+        default="new",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    date_request = fields.Datetime(
+        string="Requested on", default=fields.Datetime.now, readonly=True
+    )
+    supervisor_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Handled by",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    date_done = fields.Datetime(string="Handled on", readonly=True, copy=False)
+    refuse_reason = fields.Text(string="Reason of the refusal", copy=False)
+
+    @api.depends("client_id", "kind", "faq_id")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for change in self:
+            change.display_name = _(
+                "%(kind)s change for %(client)s",
+                kind=kinds.get(change.kind, ""),
+                client=change.client_id.name or "",
+            )
+
+    @api.depends("kind", "faq_id.answer", "client_id.instructions")
+    def _compute_current_text(self):
+        for change in self:
+            if change.kind == "faq":
+                change.current_text = change.faq_id.answer or False
+            else:
+                change.current_text = (
+                    html2plaintext(change.client_id.instructions or "") or False
+                )
+
+    @api.constrains("kind", "faq_id", "question", "client_id")
+    def _check_faq(self):
+        for change in self:
+            if change.kind != "faq":
+                continue
+            if change.faq_id and change.faq_id.client_id != change.client_id:
+                raise ValidationError(
+                    _("The FAQ entry belongs to another client account.")
+                )
+            if not change.faq_id and not change.question:
+                raise ValidationError(_("A new FAQ entry needs its question."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and not self.env.user._is_internal():
+            # A client proposes; only the answering service decides.
+            partner = self.env.user.partner_id
+            vals_list = [
+                dict(
+                    {key: vals[key] for key in CLIENT_FIELDS if key in vals},
+                    partner_id=partner.id,
+                )
+                for vals in vals_list
+            ]
+        changes = super().create(vals_list)
+        changes.sudo()._notify_account_manager()
+        return changes
+
+    def _notify_account_manager(self):
+        """A to-do for each request's account manager (else a note for the
+        supervisors following the client)."""
+        for change in self:
+            manager = change.client_id.user_id
+            summary = _("Client change request to review")
+            note = _(
+                "%(author)s proposes a change of the %(kind)s.",
+                author=change.partner_id.name or "",
+                kind=dict(self._fields["kind"]._description_selection(self.env)).get(
+                    change.kind
+                ),
+            )
+            if manager:
+                change.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=summary,
+                    note=note,
+                    user_id=manager.id,
+                )
+            else:
+                change.message_post(body=note, subtype_xmlid="mail.mt_note")
+
+    def _check_supervisor(self):
+        if not self.env.su and not self.env.user.has_group(SUPERVISOR_GROUP):
+            raise AccessError(
+                _("Only supervisors may apply or refuse a client's change request.")
+            )
+        for change in self:
+            if change.state != "new":
+                raise UserError(
+                    _(
+                        "The request “%s” has already been handled.",
+                        change.display_name,
+                    )
+                )
+
+    def _notify_author(self):
+        """Tell each request's author, in their language, what became of it."""
+        for change in self:
+            env = change.with_context(
+                lang=change.partner_id.lang or change.client_id.lang or self.env.lang
+            ).env
+            if change.state == "applied":
+                body = env._(
+                    "Your change request has been applied. Thank you for keeping "
+                    "us informed."
+                )
+            else:
+                body = env._("Your change request has not been applied.")
+                if change.refuse_reason:
+                    body = Markup("%s<br/>%s") % (body, change.refuse_reason)
+            change.message_post(
+                body=body,
+                partner_ids=change.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+                message_type="comment",
+            )
+
+    def action_apply(self):
+        """Write the proposed text on the client account or its FAQ, and tell
+        the client."""
+        self._check_supervisor()
+        faq_model = self.env["permanence.faq"]
+        for change in self:
+            if change.kind == "instructions":
+                change.client_id.instructions = plaintext2html(change.proposed_text)
+            elif change.faq_id:
+                vals = {"answer": change.proposed_text}
+                if change.question:
+                    vals["question"] = change.question
+                change.faq_id.write(vals)
+            else:
+                change.faq_id = faq_model.create(
+                    {
+                        "client_id": change.client_id.id,
+                        "question": change.question,
+                        "answer": change.proposed_text,
+                    }
+                )
+        self.write(
+            {
+                "state": "applied",
+                "supervisor_id": self.env.user.id,
+                "date_done": fields.Datetime.now(),
+            }
+        )
+        self.activity_feedback(["mail.mail_activity_data_todo"])
+        self._notify_author()
+        return True
+
+    def action_refuse(self):
+        self._check_supervisor()
+        self.write(
+            {
+                "state": "refused",
+                "supervisor_id": self.env.user.id,
+                "date_done": fields.Datetime.now(),
+            }
+        )
+        self.activity_feedback(["mail.mail_activity_data_todo"])
+        self._notify_author()
+        return True

@@ -1,0 +1,435 @@
+import secrets
+from datetime import timedelta
+
+import pytz
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import coverage
+
+SECTORS = [
+    ("medical", "Medical / health"),
+    ("legal", "Legal"),
+    ("architecture", "Architecture / consulting"),
+    ("trades", "Trades / craftsmen"),
+    ("sme", "SME"),
+    ("other", "Other"),
+]
+STATES = [
+    ("onboarding", "Onboarding"),
+    ("test", "Test phase"),
+    ("active", "Active"),
+    ("suspended", "Suspended"),
+    ("closed", "Closed"),
+]
+COVERAGE_MODES = [
+    ("always", "24/7"),
+    ("business_hours", "Business hours"),
+    ("overflow", "Overflow only"),
+    ("after_hours", "After hours only"),
+    ("custom", "Custom hours"),
+]
+# States in which the operators take calls for the client.
+ANSWERING_STATES = ("test", "active")
+
+
+class PermanenceClient(models.Model):
+    _name = "permanence.client"
+    _description = "Client account"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    code = fields.Char(
+        required=True,
+        tracking=True,
+        help="Short reference of the account, unique per company.",
+    )
+    active = fields.Boolean(default=True)
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Client company",
+        required=True,
+        ondelete="restrict",
+        tracking=True,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Account manager",
+        default=lambda self: self.env.user,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    lang = fields.Selection(
+        selection="_get_lang_selection",
+        string="Language",
+        default=lambda self: self.env.lang,
+    )
+    sector = fields.Selection(selection=SECTORS, default="sme", required=True)
+    confidential = fields.Boolean(
+        tracking=True,
+        help="Health or other sensitive data: only the operators listed may "
+        "handle this client's calls and messages.",
+    )
+    allowed_operator_ids = fields.Many2many(
+        comodel_name="res.users",
+        relation="permanence_client_allowed_operator_rel",
+        column1="client_id",
+        column2="user_id",
+        string="Allowed operators",
+        domain="[('share', '=', False)]",
+    )
+    state = fields.Selection(
+        selection=STATES,
+        default="onboarding",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    # Onboarding audit
+    audit_call_volume = fields.Integer(
+        string="Expected calls per month",
+    )
+    audit_call_types = fields.Text(string="Call types")
+    audit_key_interlocutors = fields.Text(string="Key interlocutors")
+    audit_objectives = fields.Text(string="Objectives")
+    # Scripts and instructions
+    greeting_script = fields.Text(
+        string="Greeting script",
+        translate=False,
+        help='What the operator says on pick-up, e.g. "Cabinet Martin, '
+        'bonjour, Claire à votre écoute".',
+    )
+    closing_script = fields.Text()
+    instructions = fields.Html(
+        tracking=True,
+        sanitize_style=True,
+        help="How the client wants calls handled (consignes).",
+    )
+    faq_ids = fields.One2many(
+        comodel_name="permanence.faq", inverse_name="client_id", string="FAQ"
+    )
+    reason_ids = fields.One2many(
+        comodel_name="permanence.call.reason",
+        inverse_name="client_id",
+        string="Call reasons",
+    )
+    number_ids = fields.One2many(
+        comodel_name="permanence.client.number",
+        inverse_name="client_id",
+        string="Numbers",
+    )
+    interlocutor_ids = fields.One2many(
+        comodel_name="permanence.interlocutor",
+        inverse_name="client_id",
+        string="Interlocutors",
+    )
+    filter_rule_ids = fields.One2many(
+        comodel_name="permanence.filter.rule",
+        inverse_name="client_id",
+        string="Filtering rules",
+    )
+    # Coverage
+    coverage_mode = fields.Selection(
+        selection=COVERAGE_MODES, default="business_hours", required=True
+    )
+    resource_calendar_id = fields.Many2one(
+        comodel_name="resource.calendar",
+        string="Coverage hours",
+        check_company=True,
+        help="Weekly time ranges and dated closures, in the client's time zone.",
+    )
+    tz = fields.Selection(
+        selection="_get_tz_selection",
+        string="Time zone",
+        default=lambda self: self.env.user.tz or "Europe/Paris",
+        required=True,
+    )
+    closure_ids = fields.One2many(
+        related="resource_calendar_id.global_leave_ids",
+        string="Closures and holidays",
+        readonly=False,
+    )
+    # Transmission
+    sms_gateway_id = fields.Many2one(
+        comodel_name="permanence.sms.gateway",
+        string="SMS gateway",
+        check_company=True,
+        help="Leave empty to use the company's first gateway.",
+    )
+    message_template_id = fields.Many2one(
+        comodel_name="mail.template",
+        string="Message email template",
+        domain="[('model', '=', 'permanence.message')]",
+        help="Leave empty for the standard template.",
+    )
+    webhook_url = fields.Char(
+        string="Webhook URL",
+        help="Each message is also POSTed as JSON to this address of the "
+        "client's own system (CRM, ticketing), signed with the secret.",
+    )
+    webhook_secret = fields.Char(
+        groups="permanence_telephonique.group_permanence_manager",
+        copy=False,
+        help="Secret of the HMAC-SHA256 signature (header X-Permanence-Signature).",
+    )
+    quiet_hours_start = fields.Float(
+        default=21.0, help="From this hour, no SMS except for critical messages."
+    )
+    quiet_hours_end = fields.Float(default=8.0)
+    escalation_delay_critical = fields.Integer(
+        string="Escalate critical after (min)", default=10
+    )
+    escalation_delay_urgent = fields.Integer(
+        string="Escalate urgent after (min)", default=30
+    )
+    escalation_delay_normal = fields.Integer(
+        string="Escalate normal after (min)",
+        default=0,
+        help="0: normal messages do not escalate.",
+    )
+    daily_digest = fields.Boolean(
+        help="Send the client one email a day listing the day's messages and calls."
+    )
+    # Counters
+    call_count = fields.Integer(compute="_compute_counts")
+    message_count = fields.Integer(compute="_compute_counts")
+    number_count = fields.Integer(compute="_compute_counts")
+    can_take_calls = fields.Boolean(compute="_compute_can_take_calls")
+
+    _sql_constraints = [
+        (
+            "code_company_uniq",
+            "unique(company_id, code)",
+            "The client code must be unique per company.",
+        ),
+    ]
+
+    @api.model
+    def _get_lang_selection(self):
+        return self.env["res.lang"].get_installed()
+
+    @api.model
+    def _get_tz_selection(self):
+        return [(tz, tz) for tz in pytz.common_timezones]
+
+    @api.depends("state")
+    def _compute_can_take_calls(self):
+        for client in self:
+            client.can_take_calls = client.state in ANSWERING_STATES
+
+    def _compute_counts(self):
+        counts = {}
+        for model in ("permanence.call", "permanence.message"):
+            groups = self.env[model]._read_group(
+                [("client_id", "in", self.ids)], ["client_id"], ["__count"]
+            )
+            counts[model] = {client.id: count for client, count in groups}
+        for client in self:
+            client.call_count = counts["permanence.call"].get(client.id, 0)
+            client.message_count = counts["permanence.message"].get(client.id, 0)
+            client.number_count = len(client.number_ids)
+
+    @api.depends("name", "code")
+    def _compute_display_name(self):
+        for client in self:
+            client.display_name = (
+                f"[{client.code}] {client.name}" if client.code else client.name
+            )
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """Find an account by name, code or one of its numbers (DID)."""
+        domain = super()._search_display_name(operator, value)
+        if operator in ("ilike", "=ilike", "=") and value:
+            number_domain = [("number_ids.number", "ilike", value)]
+            e164 = self.env["permanence.client.number"]._normalize_any(value)
+            if e164:
+                number_domain = [("number_ids.number", "=", e164)]
+            domain = ["|", "|", ("code", operator, value)] + number_domain + domain
+        return domain
+
+    # Lifecycle -------------------------------------------------------------
+
+    def _set_state(self, allowed_from, target):
+        for client in self:
+            if client.state not in allowed_from:
+                raise UserError(
+                    _(
+                        "The account %(client)s is %(state)s: it cannot go to "
+                        "%(target)s from there.",
+                        client=client.display_name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[client.state],
+                        target=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[target],
+                    )
+                )
+        self.write({"state": target})
+        if target == "closed":
+            # A closed account frees its numbers for another client.
+            self.number_ids.action_archive()
+
+    def action_start_test(self):
+        for client in self:
+            if not client.number_ids:
+                raise UserError(
+                    _(
+                        "The account %s has no number yet: add the number "
+                        "forwarded to us before the test phase.",
+                        client.display_name,
+                    )
+                )
+            if not client.greeting_script:
+                raise UserError(
+                    _(
+                        "The account %s has no greeting script yet.",
+                        client.display_name,
+                    )
+                )
+        self._set_state(("onboarding",), "test")
+
+    def action_activate(self):
+        self._set_state(("onboarding", "test", "suspended"), "active")
+
+    def action_suspend(self):
+        self._set_state(("test", "active"), "suspended")
+
+    def action_close(self):
+        self._set_state(("onboarding", "test", "active", "suspended"), "closed")
+
+    def action_reopen(self):
+        self._set_state(("closed",), "onboarding")
+
+    # Transmission ----------------------------------------------------------
+
+    def _local_now(self):
+        self.ensure_one()
+        return pytz.utc.localize(fields.Datetime.now()).astimezone(
+            pytz.timezone(self.tz or "UTC")
+        )
+
+    def _escalation_delay(self, urgency):
+        """Delay before an unacknowledged message of ``urgency`` escalates."""
+        self.ensure_one()
+        minutes = self[f"escalation_delay_{urgency}"]
+        return timedelta(minutes=minutes) if minutes > 0 else None
+
+    def action_generate_webhook_secret(self):
+        for client in self:
+            client.sudo().webhook_secret = secrets.token_hex(32)
+        return True
+
+    @api.model
+    def _cron_send_digest(self):
+        """The daily digest: one email per client listing the last day."""
+        since = fields.Datetime.now() - timedelta(days=1)
+        template = self.env.ref(
+            "permanence_telephonique.mail_template_permanence_digest"
+        )
+        clients = self.sudo().search(
+            [("daily_digest", "=", True), ("state", "in", ANSWERING_STATES)]
+        )
+        template = template.with_context(permanence_digest_since=since)
+        for client in clients.with_context(permanence_digest_since=since):
+            if client._digest_messages() or client._digest_calls():
+                template.send_mail(client.id)
+        return len(clients)
+
+    def _digest_since(self):
+        return self.env.context.get(
+            "permanence_digest_since"
+        ) or fields.Datetime.now() - timedelta(days=1)
+
+    def _digest_messages(self):
+        since = self._digest_since()
+        return (
+            self.env["permanence.message"]
+            .sudo()
+            .search([("client_id", "=", self.id), ("create_date", ">=", since)])
+        )
+
+    def _digest_calls(self):
+        since = self._digest_since()
+        return (
+            self.env["permanence.call"]
+            .sudo()
+            .search([("client_id", "=", self.id), ("date_start", ">=", since)])
+        )
+
+    # Coverage --------------------------------------------------------------
+
+    def _is_in_business_hours(self, when, calendar=None):
+        """Whether ``when`` (naive UTC) falls in ``calendar`` (by default the
+        client's coverage hours), read in the client's time zone."""
+        self.ensure_one()
+        calendar = calendar or self.resource_calendar_id
+        if not calendar:
+            return True
+        tz = pytz.timezone(self.tz or "UTC")
+        start = pytz.utc.localize(when)
+        intervals = calendar._work_intervals_batch(
+            start, start + timedelta(minutes=1), tz=tz
+        )[False]
+        return bool(list(intervals))
+
+    def _is_covered_at(self, when):
+        """Whether a call at ``when`` (naive UTC) is inside the contract."""
+        self.ensure_one()
+        return coverage.is_covered(self.coverage_mode, self._is_in_business_hours(when))
+
+    def _known_partners(self):
+        """The client's own contacts: its company and people, its
+        interlocutors, and whoever already called it."""
+        if not self:
+            return self.env["res.partner"]
+        partner_model = self.env["res.partner"]
+        known = partner_model.search(
+            [("commercial_partner_id", "in", self.partner_id.commercial_partner_id.ids)]
+        )
+        known |= self.interlocutor_ids.partner_id
+        groups = self.env["permanence.call"]._read_group(
+            [("client_id", "in", self.ids), ("partner_id", "!=", False)],
+            ["partner_id"],
+        )
+        return known | partner_model.union(*(partner for (partner,) in groups))
+
+    # Navigation ------------------------------------------------------------
+
+    def action_view_calls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "permanence_telephonique.action_permanence_call"
+        )
+        action["domain"] = [("client_id", "=", self.id)]
+        action["context"] = {"default_client_id": self.id}
+        return action
+
+    def action_view_messages(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "permanence_telephonique.action_permanence_message"
+        )
+        action["domain"] = [("client_id", "=", self.id)]
+        action["context"] = {"default_client_id": self.id}
+        return action
+
+    def action_new_call(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "permanence_telephonique.action_permanence_call_console"
+        )
+        action["context"] = {"default_client_id": self.id}
+        return action

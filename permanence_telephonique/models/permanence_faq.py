@@ -1,0 +1,21 @@
+from odoo import fields, models
+
+
+class PermanenceFaq(models.Model):
+    _name = "permanence.faq"
+    _description = "Client FAQ entry"
+    _order = "client_id, sequence, id"
+    _rec_name = "question"
+
+    client_id = fields.Many2one(
+        comodel_name="permanence.client",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(
+        related="client_id.company_id", store=True, index=True, precompute=True
+    )
+    sequence = fields.Integer(default=10)
+    question = fields.Char(required=True)
+    answer = fields.Text(required=True)

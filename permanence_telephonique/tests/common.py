@@ -1,0 +1,120 @@
+from odoo.tests import TransactionCase, new_test_user
+
+OPERATOR = "permanence_telephonique.group_permanence_operator"
+SUPERVISOR = "permanence_telephonique.group_permanence_supervisor"
+MANAGER = "permanence_telephonique.group_permanence_manager"
+
+
+class PermanenceCase(TransactionCase):
+    """Two companies, users of each group, and three client accounts:
+    an ordinary one, a confidential medical practice, and one of the other
+    company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.ref("base.main_company")
+        cls.company.country_id = cls.env.ref("base.fr")
+        cls.company.email = "permanence@example.com"
+        cls.other_company = cls.env["res.company"].create(
+            {"name": "Autre permanence", "country_id": cls.env.ref("base.fr").id}
+        )
+        cls.operator = new_test_user(
+            cls.env, "pt_operator", groups=OPERATOR, name="Olivia Operator"
+        )
+        cls.allowed_operator = new_test_user(
+            cls.env, "pt_allowed", groups=OPERATOR, name="Claire Allowed"
+        )
+        cls.supervisor = new_test_user(cls.env, "pt_supervisor", groups=SUPERVISOR)
+        cls.manager = new_test_user(cls.env, "pt_manager", groups=MANAGER)
+        cls.other_operator = new_test_user(
+            cls.env,
+            "pt_other_company",
+            groups=OPERATOR,
+            company_id=cls.other_company.id,
+            company_ids=[(6, 0, cls.other_company.ids)],
+        )
+        Partner = cls.env["res.partner"]
+        cls.plumber_partner = Partner.create(
+            {
+                "name": "Plomberie Test",
+                "is_company": True,
+                "country_id": cls.env.ref("base.fr").id,
+            }
+        )
+        cls.practice_partner = Partner.create(
+            {
+                "name": "Cabinet Test",
+                "is_company": True,
+                "country_id": cls.env.ref("base.fr").id,
+            }
+        )
+        cls.boss = Partner.create(
+            {
+                "name": "Marc Plombier",
+                "parent_id": cls.plumber_partner.id,
+                "email": "marc@plomberie.example.com",
+                "mobile": "06 01 02 03 04",
+            }
+        )
+        cls.doctor = Partner.create(
+            {
+                "name": "Dr Paul Test",
+                "parent_id": cls.practice_partner.id,
+                "email": "paul@cabinet.example.com",
+                "phone": "01 45 00 00 01",
+            }
+        )
+        Client = cls.env["permanence.client"]
+        cls.client = Client.create(
+            {
+                "name": "Plomberie Test",
+                "code": "PLOMB",
+                "partner_id": cls.plumber_partner.id,
+                "state": "active",
+                "coverage_mode": "always",
+                "greeting_script": "Plomberie Test, bonjour !",
+                "number_ids": [(0, 0, {"number": "01 48 00 00 01"})],
+                "interlocutor_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "partner_id": cls.boss.id,
+                            "transfer_allowed": True,
+                            "role": "Gérant",
+                        },
+                    )
+                ],
+            }
+        )
+        cls.medical = Client.create(
+            {
+                "name": "Cabinet Test",
+                "code": "MED",
+                "partner_id": cls.practice_partner.id,
+                "state": "active",
+                "sector": "medical",
+                "confidential": True,
+                "allowed_operator_ids": [(6, 0, cls.allowed_operator.ids)],
+                "greeting_script": "Cabinet Test, bonjour",
+                "number_ids": [(0, 0, {"number": "01 45 00 00 00"})],
+                "interlocutor_ids": [(0, 0, {"partner_id": cls.doctor.id})],
+            }
+        )
+        cls.foreign = Client.with_company(cls.other_company).create(
+            {
+                "name": "Client Autre Société",
+                "code": "OTHER",
+                "partner_id": cls.plumber_partner.id,
+                "company_id": cls.other_company.id,
+                "state": "active",
+            }
+        )
+        cls.boss_interlocutor = cls.client.interlocutor_ids
+        cls.doctor_interlocutor = cls.medical.interlocutor_ids
+
+    @classmethod
+    def new_call(cls, client, **vals):
+        return cls.env["permanence.call"].create(dict(client_id=client.id, **vals))

@@ -1,0 +1,89 @@
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+
+from ..tools import coverage, filtering, messaging, phone
+
+
+@tagged("post_install", "-at_install")
+class TestTools(TransactionCase):
+    def test_french_formats_give_one_e164(self):
+        for raw in (
+            "06 12 34 56 78",
+            "+33 6 12 34 56 78",
+            "0033612345678",
+            "33612345678",
+            "06.12.34.56.78",
+        ):
+            with self.subTest(raw=raw):
+                self.assertEqual(phone.to_e164(raw, "FR", 33), "+33612345678")
+
+    def test_landline_and_foreign(self):
+        self.assertEqual(phone.to_e164("01 40 00 00 00", "FR", 33), "+33140000000")
+        self.assertEqual(phone.to_e164("+32 2 555 12 12", "FR", 33), "+3225551212")
+
+    def test_invalid_numbers_raise(self):
+        for raw in ("12", "01 40", "+33 1 40 00 00 00 00 00 00", "hello"):
+            with self.subTest(raw=raw), self.assertRaises(UserError):
+                phone.to_e164(raw, "FR", 33)
+        self.assertFalse(phone.try_e164("12", "FR", 33))
+
+    def test_withheld(self):
+        for raw in ("", None, "anonymous", "Anonymous ", "Numéro masqué", "private"):
+            with self.subTest(raw=raw):
+                self.assertTrue(phone.is_withheld(raw))
+        self.assertFalse(phone.is_withheld("0612345678"))
+        self.assertFalse(phone.try_e164("anonymous"))
+
+    def test_coverage_modes(self):
+        self.assertTrue(coverage.is_covered("always", False))
+        self.assertTrue(coverage.is_covered("overflow", False))
+        self.assertTrue(coverage.is_covered("business_hours", True))
+        self.assertFalse(coverage.is_covered("business_hours", False))
+        self.assertFalse(coverage.is_covered("after_hours", True))
+        self.assertTrue(coverage.is_covered("after_hours", False))
+        with self.assertRaises(ValueError):
+            coverage.is_covered("never", True)
+
+    def test_filter_priority(self):
+        rules = [
+            {
+                "id": 1,
+                "sequence": 1,
+                "match": "category",
+                "category": "new",
+                "action": "message",
+            },
+            {
+                "id": 2,
+                "sequence": 5,
+                "match": "partner",
+                "partner_id": 7,
+                "action": "transfer",
+            },
+            {
+                "id": 3,
+                "sequence": 9,
+                "match": "number",
+                "number": "+33612345678",
+                "action": "block",
+            },
+        ]
+        self.assertEqual(
+            filtering.select_rule(rules, "+33612345678", {7}, "new")["id"], 3
+        )
+        self.assertEqual(
+            filtering.select_rule(rules, "+33600000000", {7}, "new")["id"], 2
+        )
+        self.assertEqual(filtering.select_rule(rules, None, set(), "new")["id"], 1)
+        self.assertIsNone(filtering.select_rule(rules, None, set(), "existing"))
+
+    def test_message_requirements(self):
+        self.assertEqual(
+            messaging.missing_for_sending(0, " ", "", None),
+            ["recipient", "subject", "contact"],
+        )
+        self.assertEqual(messaging.missing_for_sending(1, "Objet", "", "a@b.c"), [])
+        self.assertEqual(
+            messaging.mail_subject("Cabinet Martin", "Message de M. Dupont"),
+            "[Cabinet Martin] Message de M. Dupont",
+        )

@@ -1,0 +1,4 @@
+from . import phone
+from . import filtering
+from . import messaging
+from . import coverage
