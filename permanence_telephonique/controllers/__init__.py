@@ -1,1 +1,2 @@
 from . import ack
+from . import portal

@@ -28,6 +28,7 @@ CHART_HEIGHT = 220
 CHART_TOP = 20
 CHART_BOTTOM = 40
 URGENT_LEVELS = ("urgent", "critical")
+MAX_ID = 2**31  # ids are PostgreSQL integers
 PAGE_URLS = {
     "permanence_home": "/my/permanence",
     "permanence_messages": "/my/permanence/messages",
@@ -74,6 +75,8 @@ class PermanencePortal(CustomerPortal):
             try:
                 wanted = int(client_id)
             except (TypeError, ValueError):
+                wanted = 0
+            if not 0 < wanted < MAX_ID:
                 return client_model, clients
             client = client_model.search([("id", "=", wanted)])
             if client:
@@ -446,12 +449,10 @@ class PermanencePortal(CustomerPortal):
             "question": (question or "").strip() or False,
         }
         if vals["kind"] == "faq" and faq_id:
-            try:
-                faq = request.env["permanence.faq"].search(
-                    [("id", "=", int(faq_id)), ("client_id", "=", client.id)]
-                )
-            except ValueError:
-                faq = None
+            wanted = int(faq_id) if faq_id.isdigit() else 0
+            faq = request.env["permanence.faq"]
+            if 0 < wanted < MAX_ID:
+                faq = faq.search([("id", "=", wanted), ("client_id", "=", client.id)])
             if not faq:
                 return request.redirect("/my")
             vals["faq_id"] = faq.id

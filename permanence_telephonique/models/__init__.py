@@ -12,3 +12,4 @@ from . import res_partner
 from . import permanence_sms_gateway
 from . import permanence_message_delivery
 from . import permanence_message_attempt
+from . import permanence_change_request

@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import consteq, html2plaintext
+from odoo.tools import consteq, email_normalize, html2plaintext
 from odoo.tools.misc import hmac as hmac_tool
 
 from ..tools import messaging, routing
@@ -342,6 +342,25 @@ class PermanenceMessage(models.Model):
             "taken_by": self.user_id.name or "",
             "created_at": self.create_date and self.create_date.isoformat() + "Z",
         }
+
+    def _message_receive_bounce(self, email, partner):
+        """A bounced email: its delivery failed; fall back to the next channel."""
+        res = super()._message_receive_bounce(email, partner)
+        normalized = email_normalize(email or "")
+        for message in self:
+            deliveries = message.sudo().delivery_ids.filtered(
+                lambda d: (
+                    d.channel == "email"
+                    and d.state == "sent"
+                    and email_normalize(d.destination or "") == normalized
+                )
+            )
+            for delivery in deliveries:
+                delivery.write(
+                    {"state": "failed", "last_error": _("Bounced: %s", email)}
+                )
+                delivery._on_failed()
+        return res
 
     # Escalation --------------------------------------------------------------
 

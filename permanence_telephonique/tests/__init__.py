@@ -5,3 +5,4 @@ from . import test_message
 from . import test_security
 from . import test_console_tour
 from . import test_transmission
+from . import test_portal

@@ -194,6 +194,25 @@ class TestTransmission(TransmissionCase):
             )
             self.assertEqual(message.state, "sent")
 
+    def test_bounced_email_falls_back_to_sms(self):
+        with RecordingHttpServer([(200, {"id": "sms-1"})]) as srv:
+            self._gateway(srv.url)
+            message = self._message()
+            message.action_send()
+            self.Delivery._process_due()
+            email = message.delivery_ids
+            self.assertEqual(email.state, "sent")
+            # What Odoo's mail gateway calls when the bounce comes back.
+            message._message_receive_bounce("Marc@Plomberie.example.com", self.boss)
+            self.assertEqual(email.state, "failed")
+            self.assertIn("Bounced", email.last_error)
+            self.Delivery._process_due()
+            sms_delivery = message.delivery_ids - email
+            self.assertEqual(
+                (sms_delivery.channel, sms_delivery.state), ("sms", "sent")
+            )
+            self.assertEqual(len(srv.requests), 1)
+
     def test_landline_gets_email_and_a_note(self):
         self.boss.write({"mobile": False, "phone": "01 48 00 99 99"})
         message = self._message(urgency="urgent")
