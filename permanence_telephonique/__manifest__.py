@@ -19,9 +19,12 @@
         "security/portal/ir.model.access.csv",
         "security/permanence_rules.xml",
         "security/permanence_portal_rules.xml",
+        "security/emergency/ir.model.access.csv",
+        "security/permanence_emergency_rules.xml",
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/permanence_emergency_data.xml",
         "views/permanence_client_views.xml",
         "views/permanence_client_number_views.xml",
         "views/permanence_interlocutor_views.xml",
@@ -32,13 +35,20 @@
         "views/permanence_change_request_views.xml",
         "views/menus.xml",
         "views/portal_templates.xml",
+        "views/permanence_oncall_views.xml",
+        "views/permanence_emergency_views.xml",
+        "views/permanence_emergency_portal_templates.xml",
         "views/permanence_transmission_views.xml",
         "views/acknowledge_templates.xml",
     ],
     "demo": [
         "demo/permanence_demo.xml",
+        "demo/permanence_emergency_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "permanence_telephonique/static/src/js/countdown_field.js",
+        ],
         "web.assets_tests": [
             "permanence_telephonique/static/src/js/tours/*.js",
         ],

@@ -1,2 +1,3 @@
 from . import ack
 from . import portal
+from . import emergency_portal

@@ -13,3 +13,11 @@ from . import permanence_sms_gateway
 from . import permanence_message_delivery
 from . import permanence_message_attempt
 from . import permanence_change_request
+from . import permanence_oncall_rota
+from . import permanence_oncall_member
+from . import permanence_oncall_override
+from . import permanence_emergency_protocol
+from . import permanence_emergency_step
+from . import permanence_emergency_rule
+from . import permanence_emergency
+from . import permanence_emergency_attempt

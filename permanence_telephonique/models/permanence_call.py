@@ -176,6 +176,13 @@ class PermanenceCall(models.Model):
         related="filter_rule_id.action", string="Filtering"
     )
     filter_note = fields.Char(related="filter_rule_id.note")
+    emergency_ids = fields.One2many(
+        comodel_name="permanence.emergency",
+        inverse_name="call_id",
+    )
+    oncall_rota_ids = fields.One2many(
+        related="client_id.oncall_rota_ids", string="On call"
+    )
     previous_call_ids = fields.Many2many(
         comodel_name="permanence.call",
         compute="_compute_history",

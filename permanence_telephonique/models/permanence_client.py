@@ -139,6 +139,16 @@ class PermanenceClient(models.Model):
         inverse_name="client_id",
         string="Filtering rules",
     )
+    oncall_rota_ids = fields.One2many(
+        comodel_name="permanence.oncall.rota",
+        inverse_name="client_id",
+        string="On-call rotas",
+    )
+    emergency_protocol_ids = fields.One2many(
+        comodel_name="permanence.emergency.protocol",
+        inverse_name="client_id",
+        string="Emergency protocols",
+    )
     # Coverage
     coverage_mode = fields.Selection(
         selection=COVERAGE_MODES, default="business_hours", required=True
@@ -282,7 +292,15 @@ class PermanenceClient(models.Model):
             # A closed account frees its numbers for another client.
             self.number_ids.action_archive()
 
+    def _check_emergency_configuration(self):
+        """On-call rotas and emergency protocols must hold before going live."""
+        errors = self.oncall_rota_ids._emergency_config_errors()
+        errors += self.emergency_protocol_ids._emergency_config_errors()
+        if errors:
+            raise UserError("\n".join(errors))
+
     def action_start_test(self):
+        self._check_emergency_configuration()
         for client in self:
             if not client.number_ids:
                 raise UserError(
@@ -302,6 +320,7 @@ class PermanenceClient(models.Model):
         self._set_state(("onboarding",), "test")
 
     def action_activate(self):
+        self._check_emergency_configuration()
         self._set_state(("onboarding", "test", "suspended"), "active")
 
     def action_suspend(self):

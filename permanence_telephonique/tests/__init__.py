@@ -6,3 +6,5 @@ from . import test_security
 from . import test_console_tour
 from . import test_transmission
 from . import test_portal
+from . import test_oncall
+from . import test_emergency
