@@ -21,3 +21,8 @@ from . import permanence_emergency_step
 from . import permanence_emergency_rule
 from . import permanence_emergency
 from . import permanence_emergency_attempt
+from . import permanence_plan
+from . import permanence_plan_option
+from . import permanence_subscription
+from . import permanence_invoice_run
+from . import permanence_invoice_run_line

@@ -163,6 +163,8 @@ class PermanenceCall(models.Model):
     faq_ids = fields.One2many(related="client_id.faq_ids")
     interlocutor_ids = fields.One2many(related="client_id.interlocutor_ids")
     client_warning = fields.Char(compute="_compute_client_warning")
+    client_usage_summary = fields.Char(related="client_id.usage_summary")
+    client_usage_percent = fields.Float(related="client_id.usage_percent")
     in_coverage = fields.Boolean(
         string="In contract hours", compute="_compute_in_coverage", store=True
     )

@@ -216,6 +216,18 @@ class PermanenceClient(models.Model):
     message_count = fields.Integer(compute="_compute_counts")
     number_count = fields.Integer(compute="_compute_counts")
     can_take_calls = fields.Boolean(compute="_compute_can_take_calls")
+    # Billing
+    subscription_ids = fields.One2many(
+        comodel_name="permanence.subscription",
+        inverse_name="client_id",
+        string="Subscriptions",
+    )
+    usage_summary = fields.Char(
+        string="Package usage", compute="_compute_usage_summary"
+    )
+    usage_percent = fields.Float(
+        string="Package used (%)", compute="_compute_usage_summary"
+    )
 
     _sql_constraints = [
         (
@@ -249,6 +261,13 @@ class PermanenceClient(models.Model):
             client.call_count = counts["permanence.call"].get(client.id, 0)
             client.message_count = counts["permanence.message"].get(client.id, 0)
             client.number_count = len(client.number_ids)
+
+    def _compute_usage_summary(self):
+        usage = self.env["permanence.subscription"].sudo()._client_usage(self)
+        for client in self:
+            client.usage_summary, client.usage_percent = usage.get(
+                client.id, (False, 0.0)
+            )
 
     @api.depends("name", "code")
     def _compute_display_name(self):
@@ -288,6 +307,9 @@ class PermanenceClient(models.Model):
                     )
                 )
         self.write({"state": target})
+        if target in ("suspended", "closed"):
+            # Billed up to today only.
+            self.env["permanence.subscription"].sudo()._on_client_stopped(self)
         if target == "closed":
             # A closed account frees its numbers for another client.
             self.number_ids.action_archive()

@@ -8,3 +8,5 @@ from . import test_transmission
 from . import test_portal
 from . import test_oncall
 from . import test_emergency
+from . import test_billing_tools
+from . import test_billing

@@ -1,0 +1,1 @@
+from . import permanence_invoice_wizard
