@@ -1,0 +1,201 @@
+import threading
+import time
+from contextlib import closing
+
+from odoo import SUPERUSER_ID, api, sql_db
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+WAIT = 20  # seconds, upper bound of every wait in this test
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentBooking(TransactionCase):
+    """Two operators book the same slot at the same moment, each in their own
+    database transaction: one booking, one clear error with fresh slots."""
+
+    def connect(self):
+        cursor = sql_db.db_connect(self.env.cr.dbname).cursor()
+        cursor.execute("SET lock_timeout = '20s'")
+        # Given the registry, the environment does not look it up (which
+        # waits for the registry lock the test runner holds).
+        cursor.transaction = api.Transaction(self.registry)
+        return cursor
+
+    def run_in_new_transaction(self, function):
+        with closing(self.connect()) as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            result = function(env)
+            # Committed on purpose: the other transactions must see it.
+            cr.commit()  # pylint: disable=invalid-commit
+            return result
+
+    def setUp(self):
+        super().setUp()
+
+        def fixture(env):
+            partner = env["res.partner"].create(
+                {"name": "Cabinet Concurrent", "is_company": True}
+            )
+            doctor = env["res.partner"].create(
+                {"name": "Dr Concurrent", "parent_id": partner.id}
+            )
+            client = env["permanence.client"].create(
+                {
+                    "name": "Cabinet Concurrent",
+                    "code": "CONCUR",
+                    "partner_id": partner.id,
+                    "state": "active",
+                    "tz": "Europe/Paris",
+                    "interlocutor_ids": [(0, 0, {"partner_id": doctor.id})],
+                }
+            )
+            hours = env["resource.calendar"].create(
+                {
+                    "name": "Concurrent",
+                    "tz": "Europe/Paris",
+                    "attendance_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": str(day),
+                                "dayofweek": str(day),
+                                "hour_from": 8,
+                                "hour_to": 19,
+                            },
+                        )
+                        for day in range(7)
+                    ],
+                }
+            )
+            agenda = env["permanence.agenda"].create(
+                {
+                    "client_id": client.id,
+                    "interlocutor_id": client.interlocutor_ids.id,
+                    "resource_calendar_id": hours.id,
+                }
+            )
+            atype = env["permanence.appointment.type"].create(
+                {
+                    "client_id": client.id,
+                    "name": "Visite",
+                    "duration": 30,
+                    "min_notice": 24,
+                    "agenda_ids": [(6, 0, agenda.ids)],
+                }
+            )
+            return {
+                "partners": (partner | doctor).ids,
+                "client": client.id,
+                "hours": hours.id,
+                "agenda": agenda.id,
+                "type": atype.id,
+            }
+
+        self.ids = self.run_in_new_transaction(fixture)
+        self.addCleanup(self.run_in_new_transaction, self.cleanup)
+
+    def cleanup(self, env):
+        env["calendar.event"].with_context(active_test=False).search(
+            [("agenda_id", "=", self.ids["agenda"])]
+        ).unlink()
+        env["permanence.appointment.type"].browse(self.ids["type"]).unlink()
+        env["permanence.agenda"].browse(self.ids["agenda"]).unlink()
+        env["permanence.client"].browse(self.ids["client"]).unlink()
+        env["resource.calendar"].browse(self.ids["hours"]).unlink()
+        env["res.partner"].browse(self.ids["partners"]).unlink()
+
+    def waiting_on_a_lock(self):
+        with closing(self.connect()) as cr:
+            cr.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            return cr.fetchone()[0] > 0
+
+    def test_same_slot_at_the_same_time(self):
+        def first_slot(env):
+            atype = env["permanence.appointment.type"].browse(self.ids["type"])
+            return atype._find_slots(limit=1)[0]["start"]
+
+        start = self.run_in_new_transaction(first_slot)
+        first_inserted = threading.Event()
+        results = {}
+        observed = {"blocked": False}
+
+        def operator(name, hold):
+            threading.current_thread().dbname = self.env.cr.dbname
+            with closing(self.connect()) as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+                atype = env["permanence.appointment.type"].browse(self.ids["type"])
+                agenda = env["permanence.agenda"].browse(self.ids["agenda"])
+                try:
+                    with mute_logger("odoo.sql_db"):
+                        env["calendar.event"]._permanence_book(
+                            atype, agenda, start, {"caller_name": name}
+                        )
+                except UserError as error:
+                    results[name] = error
+                    cr.rollback()
+                    first_inserted.set()
+                    return
+                except Exception as error:  # reported by the assertions below
+                    results[name] = error
+                    cr.rollback()
+                    first_inserted.set()
+                    return
+                results[name] = "booked"
+                if hold:
+                    first_inserted.set()
+                    # Keep the transaction open until the other operator's
+                    # insert waits on it, as when both click at once.
+                    deadline = time.monotonic() + WAIT
+                    while time.monotonic() < deadline:
+                        if self.waiting_on_a_lock():
+                            observed["blocked"] = True
+                            break
+                        time.sleep(0.05)
+                cr.commit()  # pylint: disable=invalid-commit
+
+        first = threading.Thread(target=operator, args=("Alice", True))
+        second = threading.Thread(target=operator, args=("Bruno", False))
+        first.start()
+        self.assertTrue(first_inserted.wait(WAIT))
+        self.assertEqual(results.get("Alice", "booked"), "booked")
+        second.start()
+        first.join(WAIT * 2)
+        second.join(WAIT * 2)
+        self.assertFalse(first.is_alive() or second.is_alive())
+
+        self.assertEqual(results["Alice"], "booked")
+        self.assertTrue(observed["blocked"], "the second booking waited on the first")
+        error = results["Bruno"]
+        self.assertIsInstance(error, UserError)
+        message = str(error)
+        self.assertIn("Another operator has just booked this slot", message)
+        self.assertIn("Next free slots", message)
+
+        def booked(env):
+            return (
+                env["calendar.event"]
+                .search(
+                    [
+                        ("agenda_id", "=", self.ids["agenda"]),
+                        ("booking_state", "=", "booked"),
+                    ]
+                )
+                .mapped(lambda e: (e.caller_name, e.start))
+            )
+
+        self.assertEqual(self.run_in_new_transaction(booked), [("Alice", start)])
+
+        # The fresh slots do not propose the slot just taken.
+        def label(env):
+            agenda = env["permanence.agenda"].browse(self.ids["agenda"])
+            return env["calendar.event"]._format_local(start, agenda)
+
+        self.assertNotIn(
+            self.run_in_new_transaction(label), message.split("Next free slots")[1]
+        )

@@ -1,0 +1,3 @@
+from . import slots
+from . import ical
+from . import vcard
