@@ -10,6 +10,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, sql
 
+from odoo.addons.permanence_telephonique.tools import phone
+
 from ..tools import ical
 
 _logger = logging.getLogger(__name__)
@@ -328,6 +330,35 @@ class CalendarEvent(models.Model):
             )
         )
 
+    def _permanence_sms_caller(self, what):
+        """Text the caller too when they gave a mobile number and the
+        company has an SMS gateway; sent after commit by the SMS outbox."""
+        self.ensure_one()
+        number = self.caller_number
+        if not number or not phone.is_mobile(number):
+            return
+        client = self.agenda_id.client_id
+        env = self.with_context(lang=client.lang or self.env.lang).env
+        when = self._format_local(self.start, self.agenda_id)
+        text = {
+            "booked": env._(
+                "%(client)s: your appointment on %(when)s is confirmed.",
+                client=client.name,
+                when=when,
+            ),
+            "moved": env._(
+                "%(client)s: your appointment is moved to %(when)s.",
+                client=client.name,
+                when=when,
+            ),
+            "cancelled": env._(
+                "%(client)s: your appointment on %(when)s is cancelled.",
+                client=client.name,
+                when=when,
+            ),
+        }[what]
+        self.env["permanence.sms.outbox"]._queue(number, text, record=self)
+
     def _permanence_notify(self, what):
         """E-mail the caller (with an .ics) and tell the interlocutor.
 
@@ -349,6 +380,7 @@ class CalendarEvent(models.Model):
                         "attachment_ids": [Command.link(attachment.id)],
                     },
                 )
+            event._permanence_sms_caller(what)
             partner = event.agenda_id.partner_id
             if partner:
                 body = {

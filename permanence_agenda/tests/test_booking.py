@@ -1,3 +1,4 @@
+import json
 from datetime import datetime, timedelta
 
 import psycopg2
@@ -7,6 +8,8 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.permanence_telephonique.tests.servers import RecordingHttpServer
 
 from .common import NOW, AgendaCase
 
@@ -68,6 +71,37 @@ class TestBooking(AgendaCase):
         self.assertEqual(event.partner_ids.mapped("name"), ["Marie Patiente"])
         self.assertEqual(self.call.outcome, "appointment")
         self.assertEqual(self.call.state, "done")
+
+    def test_sms_confirmation_to_a_mobile_caller(self):
+        with RecordingHttpServer([(200, {"id": "sms-rdv"})]) as gateway:
+            self.env["permanence.sms.gateway"].create(
+                {"name": "Local", "provider": "generic_json", "url": gateway.url}
+            )
+            event = self.book_first()
+            outbox = self.env["permanence.sms.outbox"].search(
+                [("res_model", "=", "calendar.event"), ("res_id", "=", event.id)]
+            )
+            self.assertEqual(outbox.number, "+33611223344")
+            self.assertEqual(gateway.requests, [], "sent after commit, not during")
+            self.env["permanence.sms.outbox"]._process_due()
+            self.assertEqual(outbox.state, "sent")
+            payload = json.loads(gateway.requests[0]["body"])
+            self.assertEqual(payload["to"], "+33611223344")
+            self.assertIn("confirmed", payload["text"])
+            self.assertIn(self.medical.name, payload["text"])
+            # A landline caller gets the email only.
+            call = self.new_call(
+                self.medical,
+                caller_number_raw="01 45 99 99 99",
+                caller_name="M. Fixe",
+                caller_email="fixe@example.com",
+            )
+            event = self.book_first(call=call)
+            self.assertFalse(
+                self.env["permanence.sms.outbox"].search(
+                    [("res_model", "=", "calendar.event"), ("res_id", "=", event.id)]
+                )
+            )
 
     def test_confirmation_and_notification(self):
         event = self.book_first()

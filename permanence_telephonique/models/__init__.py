@@ -9,7 +9,9 @@ from . import permanence_call
 from . import permanence_call_answer
 from . import permanence_message
 from . import res_partner
+from . import permanence_outbox_mixin
 from . import permanence_sms_gateway
+from . import permanence_sms_outbox
 from . import permanence_message_delivery
 from . import permanence_message_attempt
 from . import permanence_change_request

@@ -1,18 +1,13 @@
 import json
-import logging
-import threading
-import uuid
 from datetime import timedelta
 
-import phonenumbers
 import requests
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL, create_unique_index, email_normalize, html2plaintext
+from odoo.tools import create_unique_index, email_normalize, html2plaintext
 
-from ..tools import routing, signing, sms
+from ..tools import phone, routing, signing, sms
 
-_logger = logging.getLogger(__name__)
 WEBHOOK_TIMEOUT = 10
 CHANNELS = [
     ("email", "Email"),
@@ -33,7 +28,9 @@ class PermanenceMessageDelivery(models.Model):
     """
 
     _name = "permanence.message.delivery"
+    _inherit = ["permanence.outbox.mixin"]
     _description = "Message delivery"
+    _outbox_cron = "permanence_telephonique.ir_cron_permanence_delivery"
     _order = "id"
 
     message_id = fields.Many2one(
@@ -53,27 +50,6 @@ class PermanenceMessageDelivery(models.Model):
     )
     channel = fields.Selection(selection=CHANNELS, required=True)
     destination = fields.Char(help="Email address, number or URL.")
-    state = fields.Selection(
-        selection=[
-            ("pending", "Pending"),
-            ("sent", "Sent"),
-            ("failed", "Failed"),
-            ("cancelled", "Cancelled"),
-        ],
-        default="pending",
-        required=True,
-        index=True,
-    )
-    reference = fields.Char(
-        default=lambda self: uuid.uuid4().hex,
-        copy=False,
-        help="Idempotency key sent with each try.",
-    )
-    attempt_count = fields.Integer(readonly=True)
-    next_attempt_at = fields.Datetime(default=fields.Datetime.now, index=True)
-    date_sent = fields.Datetime(readonly=True)
-    last_error = fields.Text(readonly=True)
-    gateway_reference = fields.Char(readonly=True)
     mail_id = fields.Many2one(
         comodel_name="mail.mail", ondelete="set null", readonly=True
     )
@@ -104,13 +80,9 @@ class PermanenceMessageDelivery(models.Model):
             number = partner.mobile_e164 or partner.phone_e164
             if not number:
                 return False, _("%s has no mobile number.", partner.name)
-            parsed = phonenumbers.parse(number)
-            if (
-                phonenumbers.number_type(parsed)
-                == phonenumbers.PhoneNumberType.FIXED_LINE
-            ):
+            if not phone.is_mobile(number):
                 return False, _(
-                    "%(name)s's number %(number)s is a landline: it cannot "
+                    "%(name)s's number %(number)s is not a mobile: it cannot "
                     "receive SMS.",
                     name=partner.name,
                     number=number,
@@ -169,53 +141,10 @@ class PermanenceMessageDelivery(models.Model):
 
     # Sending ---------------------------------------------------------------
 
-    @api.model
-    def _trigger(self):
-        self.env.ref(
-            "permanence_telephonique.ir_cron_permanence_delivery"
-        ).sudo()._trigger()
+    def _send_now(self):
+        return getattr(self, f"_send_{self.channel}")()
 
-    @api.model
-    def _cron_process(self, limit=200):
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        return self._process_due(limit=limit, auto_commit=auto_commit)
-
-    @api.model
-    def _process_due(self, limit=200, auto_commit=False):
-        """Send what is due, each row locked so that two workers never send
-        the same one; with ``auto_commit`` each result is committed at once
-        so that a crash loses at most the row in flight (sent again later,
-        with the same idempotency reference)."""
-        done = 0
-        while done < limit:
-            self.flush_model()
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM permanence_message_delivery "
-                    "WHERE state = 'pending' AND next_attempt_at <= %s "
-                    "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
-                    fields.Datetime.now(),
-                )
-            )
-            row = self.env.cr.fetchone()
-            if not row:
-                break
-            self.sudo().browse(row[0])._send_once()
-            done += 1
-            if auto_commit:
-                # Only in the cron: each send result is kept even if a later
-                # one crashes the worker, so nothing is ever sent twice.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        return done
-
-    def _send_once(self):
-        self.ensure_one()
-        sender = getattr(self, f"_send_{self.channel}")
-        try:
-            ok, reference, error, permanent = sender()
-        except Exception as exc:  # noqa: BLE001 - recorded, retried
-            _logger.exception("delivery %s failed", self.id)
-            ok, reference, error, permanent = False, "", str(exc), False
+    def _record_attempt(self, ok, reference, error):
         self.env["permanence.message.attempt"].sudo().create(
             {
                 "delivery_id": self.id,
@@ -224,30 +153,6 @@ class PermanenceMessageDelivery(models.Model):
                 "error": error,
             }
         )
-        count = self.attempt_count + 1
-        if ok:
-            self.write(
-                {
-                    "state": "sent",
-                    "attempt_count": count,
-                    "date_sent": fields.Datetime.now(),
-                    "gateway_reference": reference,
-                    "last_error": False,
-                }
-            )
-            return
-        delay = None if permanent else routing.next_attempt_delay(count)
-        if delay is not None:
-            self.write(
-                {
-                    "attempt_count": count,
-                    "last_error": error,
-                    "next_attempt_at": fields.Datetime.now() + delay,
-                }
-            )
-            return
-        self.write({"state": "failed", "attempt_count": count, "last_error": error})
-        self._on_failed()
 
     def _on_failed(self):
         """Fall back to the next channel; without one, tell a person."""

@@ -218,7 +218,7 @@ class TestTransmission(TransmissionCase):
         message = self._message(urgency="urgent")
         message.action_send()
         self.assertEqual(message.delivery_ids.channel, "email")
-        self.assertIn("landline", message.message_ids[0].body)
+        self.assertIn("not a mobile", message.message_ids[0].body)
 
     def test_unreachable_recipient_is_refused(self):
         self.boss.write({"email": False, "mobile": False})
@@ -294,6 +294,33 @@ class TestTransmission(TransmissionCase):
             self.assertEqual(
                 request["headers"]["X-Permanence-Delivery"], webhook.reference
             )
+
+    def test_sms_outbox_after_commit_retried_and_reported(self):
+        Outbox = self.env["permanence.sms.outbox"]
+        call = self.new_call(self.client, caller_name="Jean")
+        self.assertFalse(Outbox._queue("+33612345678", "Bonjour", record=call))
+        with RecordingHttpServer([(503, {}), (200, {"id": "o-1"})]) as srv:
+            self._gateway(srv.url)
+            outbox = Outbox._queue("+33612345678", "Rendez-vous confirmé", record=call)
+            self.assertEqual(srv.requests, [])
+            Outbox._process_due()
+            self.assertEqual((outbox.state, outbox.attempt_count), ("pending", 1))
+            self._make_due(outbox)
+            Outbox._process_due()
+            self.assertEqual(outbox.state, "sent")
+            self._make_due(outbox)
+            self.assertEqual(Outbox._process_due(), 0)
+            self.assertEqual(len(srv.requests), 2)
+            self.assertEqual(
+                {r["headers"]["X-Permanence-Reference"] for r in srv.requests},
+                {outbox.reference},
+            )
+        with RecordingHttpServer([(400, {"error": "invalid number"})]) as srv:
+            self.env["permanence.sms.gateway"].search([]).url = srv.url
+            outbox = Outbox._queue("+33612345678", "Bonjour", record=call)
+            Outbox._process_due()
+            self.assertEqual(outbox.state, "failed")
+            self.assertIn("could not be sent", call.message_ids[0].body)
 
     def test_gateway_test_button(self):
         with RecordingHttpServer([(200, {"id": "t-1"})]) as srv:

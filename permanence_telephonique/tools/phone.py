@@ -8,6 +8,8 @@ refuses what cannot be dialled.
 
 import re
 
+import phonenumbers
+
 from odoo.addons.phone_validation.tools import phone_validation
 
 # What PBXs and operators type when the caller hides the number.
@@ -70,3 +72,16 @@ def try_e164(raw, country_code="FR", country_phone_code=33):
         return to_e164(raw, country_code, country_phone_code)
     except Exception:  # noqa: BLE001 - any parse failure means "no number"
         return False
+
+
+def is_mobile(e164):
+    """Whether an E.164 number can receive SMS (mobile, or a line the
+    numbering plan cannot tell from a mobile)."""
+    try:
+        parsed = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(parsed) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
