@@ -127,21 +127,40 @@ def sql_formatted(prefix, digits_sql):
         ELSE {national} END"""
 
 
-def load_partners(cr, count):
-    """Bulk-insert ``count`` partners; every other one also has a landline."""
+def load_partners(cr, count, template_id):
+    """Bulk-insert ``count`` partners; every other one also has a landline.
+
+    Columns other addons made NOT NULL (``autopost_bills`` with ``account``,
+    ...) are copied from ``template_id``, a partner the ORM created."""
+    cr.execute(
+        """
+        SELECT column_name FROM information_schema.columns
+        WHERE table_name = 'res_partner' AND is_nullable = 'NO'
+          AND column_default IS NULL AND column_name NOT IN (
+            'id', 'name', 'complete_name', 'active', 'type', 'is_company',
+            'lang', 'tz', 'create_date', 'write_date', 'create_uid', 'write_uid')
+        """
+    )
+    extra = [name for (name,) in cr.fetchall()]
+    # Column names come from the catalogue, quoted as identifiers.
+    columns = "".join(f', "{name}"' for name in extra)
+    values = "".join(
+        f', (SELECT "{name}" FROM res_partner WHERE id = {int(template_id)})'
+        for name in extra
+    )
     started = time.perf_counter()
     cr.execute(
         f"""
         INSERT INTO res_partner (
             name, complete_name, active, type, is_company, lang, tz,
             create_date, write_date, create_uid, write_uid,
-            mobile, mobile_e164, phone, phone_e164)
+            mobile, mobile_e164, phone, phone_e164{columns})
         SELECT 'Bench ' || i, 'Bench ' || i, true, 'contact', false, 'fr_FR',
                'Europe/Paris', now(), now(), 1, 1,
                {sql_formatted("06", MOBILE_SQL)},
                '+336' || {MOBILE_SQL},
                CASE WHEN i %% 2 = 0 THEN {sql_formatted("01", PHONE_SQL)} END,
-               CASE WHEN i %% 2 = 0 THEN '+331' || {PHONE_SQL} END
+               CASE WHEN i %% 2 = 0 THEN '+331' || {PHONE_SQL} END{values}
         FROM generate_series(%s, %s) AS i
         """,
         (1, count),
@@ -235,6 +254,8 @@ def setup_records(env):
         )
     # Nobody on the bus: time the webhook, not the notifications' fan-out.
     env["res.users"].search([]).write({"permanence_presence": "pause"})
+    template = env["res.partner"].search([("name", "=", "Bench template")], limit=1)
+    return template or env["res.partner"].create({"name": "Bench template"})
 
 
 def bench_webhook(db, picks, requests_count, time_budget):
@@ -370,11 +391,16 @@ def main():
         registry = odoo.modules.registry.Registry(db)
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            setup_records(env)
+            if "permanence.voip.pbx" not in env:
+                sys.exit(
+                    f"permanence_voip is not loaded in {db}: install or update it "
+                    f"(odoo -d {db} -u permanence_voip --stop-after-init)"
+                )
+            template = setup_records(env)
             cr.execute("SELECT count(*) FROM res_partner WHERE name LIKE 'Bench %%'")
             (existing,) = cr.fetchone()
             if existing < args.partners:
-                seconds = load_partners(cr, args.partners)
+                seconds = load_partners(cr, args.partners, template.id)
                 log(f"loaded {args.partners:,} partners in {seconds:.1f} s (SQL)")
             cr.commit()
             cr.execute("SELECT count(*) FROM res_partner")

@@ -1,0 +1,38 @@
+# Copyright 2026 Permanence Téléphonique Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Permanence téléphonique - VoIP",
+    "summary": "Telephony events webhook, instant caller recognition, screen "
+    "pop, click-to-dial and announced transfer",
+    "version": "18.0.1.0.0",
+    "category": "Services/Answering Service",
+    "website": "https://github.com/permanence-telephonique/permanence",
+    "author": "Permanence Téléphonique Contributors",
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "application": False,
+    "installable": True,
+    "depends": ["permanence_telephonique", "bus", "mail"],
+    "external_dependencies": {"python": ["requests"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/permanence_voip_rules.xml",
+        "wizards/permanence_voip_cdr_import_views.xml",
+        "views/permanence_voip_pbx_views.xml",
+        "views/permanence_voip_event_views.xml",
+        "views/permanence_call_views.xml",
+        "views/permanence_message_views.xml",
+        "views/res_users_views.xml",
+        "views/menus.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "permanence_voip/static/src/js/screen_pop.js",
+            "permanence_voip/static/src/js/phone_field_dial.js",
+            "permanence_voip/static/src/xml/phone_field_dial.xml",
+        ],
+        "web.assets_tests": [
+            "permanence_voip/static/src/js/tours/*.js",
+        ],
+    },
+}

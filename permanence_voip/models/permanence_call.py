@@ -1,0 +1,449 @@
+import logging
+
+from psycopg2 import errors as pg_errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import events
+
+_logger = logging.getLogger(__name__)
+
+OPERATOR_GROUP = "permanence_telephonique.group_permanence_operator"
+SUPERVISOR_GROUP = "permanence_telephonique.group_permanence_supervisor"
+# The trade's service level: calls answered within 20 seconds.
+SERVICE_LEVEL_SECONDS = 20
+TRANSFER_STATES = [
+    ("announcing", "Announcing"),
+    ("accepted", "Accepted"),
+    ("refused", "Refused"),
+]
+
+
+class PermanenceCall(models.Model):
+    _inherit = "permanence.call"
+
+    pbx_id = fields.Many2one(
+        comodel_name="permanence.voip.pbx",
+        string="PBX",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+    )
+    recording_url = fields.Char(
+        string="Recording", readonly=True, help="Link to the call's recording."
+    )
+    date_hangup = fields.Datetime(
+        string="Hung up", readonly=True, help="When the PBX reported the hang-up."
+    )
+    transfer_number = fields.Char(
+        string="Transferred to number", readonly=True, copy=False
+    )
+    transfer_state = fields.Selection(
+        selection=TRANSFER_STATES,
+        string="Announced transfer",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    transfer_channel = fields.Char(
+        string="Interlocutor channel",
+        readonly=True,
+        copy=False,
+        help="PBX channel of the interlocutor during an announced transfer.",
+    )
+    voip_my_presence = fields.Selection(
+        selection=[
+            ("available", "Available"),
+            ("busy", "On a call"),
+            ("pause", "On a break"),
+        ],
+        string="My presence",
+        compute="_compute_voip_my_presence",
+    )
+    answered_in_20s = fields.Boolean(
+        string="Answered within 20 s",
+        compute="_compute_service_level",
+        store=True,
+    )
+    service_level = fields.Float(
+        string="Answered within 20 s (%)",
+        compute="_compute_service_level",
+        store=True,
+        aggregator="avg",
+        help="100 for an inbound call answered within 20 seconds, else 0: its "
+        "average is the service level.",
+    )
+    abandoned_rate = fields.Float(
+        string="Abandoned (%)",
+        compute="_compute_service_level",
+        store=True,
+        aggregator="avg",
+    )
+
+    @api.depends_context("uid")
+    def _compute_voip_my_presence(self):
+        presence = self.env.user.sudo().permanence_presence
+        for call in self:
+            call.voip_my_presence = presence
+
+    @api.depends("direction", "date_answer", "ring_duration", "outcome")
+    def _compute_service_level(self):
+        for call in self:
+            fast = (
+                call.direction == "inbound"
+                and bool(call.date_answer)
+                and call.outcome != "abandoned"
+                and call.ring_duration <= SERVICE_LEVEL_SECONDS
+            )
+            call.answered_in_20s = fast
+            call.service_level = 100.0 if fast else 0.0
+            call.abandoned_rate = 100.0 if call.outcome == "abandoned" else 0.0
+
+    @api.model
+    def _permanence_service_level(self, domain):
+        """Per client: inbound calls, answered within 20 s, abandoned, share
+        answered within 20 s (%) and average ring time, for ``domain``."""
+        inbound = domain + [("direction", "=", "inbound")]
+        groups = self._read_group(
+            inbound,
+            ["client_id"],
+            ["__count", "service_level:avg", "abandoned_rate:avg", "ring_duration:avg"],
+        )
+        fast = dict(
+            self._read_group(
+                inbound + [("answered_in_20s", "=", True)], ["client_id"], ["__count"]
+            )
+        )
+        abandoned = dict(
+            self._read_group(
+                inbound + [("outcome", "=", "abandoned")], ["client_id"], ["__count"]
+            )
+        )
+        return {
+            client: {
+                "calls": count,
+                "answered_in_20s": fast.get(client, 0),
+                "abandoned": abandoned.get(client, 0),
+                "service_level": round(level or 0.0, 1),
+                "abandoned_rate": round(rate or 0.0, 1),
+                "ring_duration": round(ring or 0.0, 1),
+            }
+            for client, count, level, rate, ring in groups
+        }
+
+    # Telephony events ------------------------------------------------------
+
+    def _voip_values(self):
+        self.ensure_one()
+        return {key: self[key] for key in events.CALL_KEYS}
+
+    @api.model
+    def _voip_find_operator(self, pbx, token):
+        """The internal user of the PBX's company whose login or PBX
+        extension is ``token``."""
+        if not token:
+            return self.env["res.users"]
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("share", "=", False),
+                    ("company_ids", "in", pbx.company_id.ids),
+                    "|",
+                    ("permanence_extension", "=", token),
+                    ("login", "=", token),
+                ],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _voip_create_values(self, pbx, event, changes):
+        called = pbx._e164(event["to"])
+        client = pbx._find_client_number(called).client_id
+        e164 = pbx._e164(event["from"])
+        found = self.env["res.partner"]._permanence_voip_lookup(
+            e164, company=pbx.company_id, client=client
+        )
+        return {
+            "external_id": event["call_id"],
+            "company_id": pbx.company_id.id,
+            "pbx_id": pbx.id,
+            "client_id": client.id,
+            "direction": "inbound",
+            "caller_number_raw": event["from"] or False,
+            "called_number": called or event["to"] or False,
+            "partner_id": found["partner"].id,
+            "user_id": False,
+            **changes,
+        }
+
+    @api.model
+    def _voip_process(self, pbx, event):
+        """Apply a validated ``event`` from ``pbx``; return the call and
+        what happened (created, updated, unchanged). Runs as superuser in the
+        PBX's company: the caller has checked the signature."""
+        Call = (
+            self.sudo()
+            .with_company(pbx.company_id)
+            .with_context(
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                permanence_voip_event=True,
+            )
+        )
+        domain = [
+            ("company_id", "=", pbx.company_id.id),
+            ("external_id", "=", event["call_id"]),
+        ]
+        if event["transfer_to"]:
+            event = dict(
+                event,
+                transfer_to=pbx._e164(event["transfer_to"]) or event["transfer_to"],
+            )
+        call = Call.search(domain, limit=1)
+        before = call.state if call else None
+        changes = events.apply(call._voip_values() if call else None, event)
+        changes = {key: (value or False) for key, value in changes.items()}
+        if event["event"] == "answered" and event["operator"]:
+            user = self._voip_find_operator(pbx, event["operator"])
+            if user and user != call.user_id:
+                changes["user_id"] = user.id
+        if not call:
+            try:
+                with self.env.cr.savepoint():
+                    call = Call.create(self._voip_create_values(pbx, event, changes))
+                result = "created"
+            except pg_errors.UniqueViolation as error:
+                # Another event of the same new call was committed meanwhile:
+                # have Odoo replay the request, which then finds the call.
+                raise pg_errors.SerializationFailure(str(error)) from error
+        elif changes:
+            call.write(changes)
+            result = "updated"
+        else:
+            result = "unchanged"
+        if changes.get("transfer_number"):
+            call.message_post(
+                body=_("The PBX transferred the call to %s.", call.transfer_number)
+            )
+        if "user_id" in changes:
+            call.user_id.sudo().permanence_presence = "busy"
+        if result == "created" and call.state == "ringing":
+            call._voip_notify_ring()
+        elif before in (None, "ringing") and call.state != "ringing":
+            call._voip_notify_close()
+        self.env["permanence.voip.event"].sudo().create(
+            {
+                "pbx_id": pbx.id,
+                "call_id": call.id,
+                "event": event["event"],
+                "external_id": event["call_id"],
+                "timestamp": event["timestamp"],
+                "body": event.get("raw"),
+                "result": result,
+            }
+        )
+        _logger.info(
+            "PBX %s: %s of call %s -> %s %s",
+            pbx.code,
+            event["event"],
+            event["call_id"],
+            result,
+            call.id,
+        )
+        return call, result
+
+    def _voip_answer(self):
+        """What the PBX gets back: the call sheet, its client and caller."""
+        self.ensure_one()
+        return {
+            "call_id": self.id,
+            "client": {
+                "id": self.client_id.id or None,
+                "name": self.client_id.name or None,
+                "greeting": self.client_id.greeting_script or None,
+            },
+            "caller": {
+                "name": self.partner_id.name or None,
+                "partner_id": self.partner_id.id or None,
+            },
+        }
+
+    # Screen pop ------------------------------------------------------------
+
+    def _voip_operators(self, available_only=True):
+        """Internal operators of the call's company allowed for its client:
+        everyone for an ordinary client, the allowed operators and the
+        supervisors for a confidential one, supervisors only without client."""
+        self.ensure_one()
+        operator = self.env.ref(OPERATOR_GROUP)
+        supervisor = self.env.ref(SUPERVISOR_GROUP)
+        domain = [
+            ("share", "=", False),
+            ("company_ids", "in", self.company_id.ids),
+            ("groups_id", "in", operator.ids),
+        ]
+        if available_only:
+            domain.append(("permanence_presence", "=", "available"))
+        client = self.client_id.sudo()
+        if not client:
+            domain.append(("groups_id", "in", supervisor.ids))
+        elif client.confidential:
+            domain += [
+                "|",
+                ("id", "in", client.allowed_operator_ids.ids),
+                ("groups_id", "in", supervisor.ids),
+            ]
+        return self.env["res.users"].sudo().search(domain)
+
+    def _voip_ring_payload(self):
+        self.ensure_one()
+        caller = (
+            self.partner_id.name
+            or self.caller_number
+            or (_("Withheld number") if self.caller_withheld else "")
+        )
+        return {
+            "call_id": self.id,
+            "client": self.client_id.name or _("Unknown number"),
+            "caller": caller,
+            "number": self.caller_number or "",
+        }
+
+    def _voip_notify_ring(self):
+        """Pop the call on the screens of the available operators allowed
+        for it."""
+        for call in self:
+            payload = call._voip_ring_payload()
+            for user in call._voip_operators():
+                user._bus_send("permanence_voip/ring", payload)
+
+    def _voip_notify_close(self):
+        """Close the ring notifications: someone answered, or the caller hung
+        up. The operator who answered gets the console opened."""
+        for call in self:
+            payload = {"call_id": call.id, "answered_by": call.user_id.id or False}
+            for user in call._voip_operators(available_only=False) | call.user_id:
+                user._bus_send("permanence_voip/close", payload)
+
+    # Keeping the PBX's times -----------------------------------------------
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("date_end") and not self.env.context.get("permanence_voip_event"):
+            # The console closes the sheet after the wrap-up: the call itself
+            # ended when the PBX said so.
+            for call in self.filtered(
+                lambda c: c.date_hangup and c.date_end and c.date_end > c.date_hangup
+            ):
+                super(PermanenceCall, call).write({"date_end": call.date_hangup})
+        if vals.get("state") == "done":
+            self.user_id.filtered(
+                lambda u: u.sudo().permanence_presence == "busy"
+            ).sudo().write({"permanence_presence": "available"})
+        return res
+
+    # Console actions -------------------------------------------------------
+
+    def _voip_pbx(self):
+        self.ensure_one()
+        return self.pbx_id.sudo() or self.env["permanence.voip.pbx"]._for_company(
+            self.company_id
+        )
+
+    def action_voip_dial(self):
+        """Call the caller back from the operator's phone."""
+        self.ensure_one()
+        if not self.caller_number:
+            raise UserError(_("This call has no caller number to dial."))
+        self._voip_pbx()._dial(self.caller_number, self.env.user)
+        self.message_post(body=_("Called back %s.", self.caller_number))
+        return True
+
+    def action_voip_announce(self):
+        """Announced transfer, first step: hold the caller and ring the
+        interlocutor, whom the operator announces the caller to."""
+        self.ensure_one()
+        self._check_can_take_call()
+        interlocutor = self.transfer_interlocutor_id
+        if not interlocutor:
+            raise UserError(_("Choose the interlocutor to transfer the call to."))
+        if not interlocutor.transfer_allowed:
+            raise UserError(
+                _(
+                    "%s does not take transferred calls: take a message.",
+                    interlocutor.name,
+                )
+            )
+        if self.filter_action in ("message", "block"):
+            raise UserError(
+                _(
+                    "The filtering rule “%s” forbids transferring this caller.",
+                    self.filter_rule_id.name,
+                )
+            )
+        if not self.external_id:
+            raise UserError(
+                _("This call did not come through the PBX: transfer it by hand.")
+            )
+        number = interlocutor._transfer_target()
+        if not number:
+            raise UserError(_("%s has no number to transfer to.", interlocutor.name))
+        channel = self._voip_pbx()._transfer(
+            "announce", self, number=number, user=self.env.user
+        )
+        self.write(
+            {
+                "transfer_state": "announcing",
+                "transfer_channel": channel or False,
+                "transfer_number": number,
+            }
+        )
+        self.message_post(
+            body=_(
+                "Caller on hold, announcing the call to %(name)s (%(number)s).",
+                name=interlocutor.name,
+                number=number,
+            )
+        )
+        return True
+
+    def action_voip_transfer_accept(self):
+        """The interlocutor takes the call: connect them with the caller."""
+        self.ensure_one()
+        if self.transfer_state != "announcing":
+            raise UserError(_("Announce the call first."))
+        self._voip_pbx()._transfer(
+            "accept", self, user=self.env.user, consult_id=self.transfer_channel
+        )
+        self.write({"transfer_state": "accepted"})
+        return self.action_transfer()
+
+    def action_voip_transfer_refuse(self):
+        """The interlocutor does not take the call: back to the caller, who
+        leaves a message."""
+        self.ensure_one()
+        if self.transfer_state != "announcing":
+            raise UserError(_("Announce the call first."))
+        self._voip_pbx()._transfer(
+            "refuse", self, user=self.env.user, consult_id=self.transfer_channel
+        )
+        self.write({"transfer_state": "refused", "transfer_channel": False})
+        self.message_post(
+            body=_(
+                "%s did not take the call: back to the caller, take a message.",
+                self.transfer_interlocutor_id.name,
+            )
+        )
+        return True
+
+    def action_voip_available(self):
+        self.env.user.sudo().permanence_presence = "available"
+        return True
+
+    def action_voip_pause(self):
+        self.env.user.sudo().permanence_presence = "pause"
+        return True

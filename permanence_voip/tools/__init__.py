@@ -1,0 +1,5 @@
+from . import signature
+from . import events
+from . import lookup
+from . import ari
+from . import cdr

@@ -1,0 +1,1 @@
+from . import permanence_voip_cdr_import
