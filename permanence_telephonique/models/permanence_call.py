@@ -519,7 +519,9 @@ class PermanenceCall(models.Model):
         self._check_required_answers()
         return self._finish("information")
 
-    def action_transfer(self):
+    def _check_can_transfer(self):
+        """The call may go to its chosen interlocutor: one is chosen, takes
+        transferred calls, and no filtering rule keeps this caller out."""
         self._check_can_take_call()
         for call in self:
             interlocutor = call.transfer_interlocutor_id
@@ -539,6 +541,11 @@ class PermanenceCall(models.Model):
                         call.filter_rule_id.name,
                     )
                 )
+
+    def action_transfer(self):
+        self._check_can_transfer()
+        for call in self:
+            interlocutor = call.transfer_interlocutor_id
             call._finish(
                 "transferred",
                 body=_(

@@ -367,24 +367,8 @@ class PermanenceCall(models.Model):
         """Announced transfer, first step: hold the caller and ring the
         interlocutor, whom the operator announces the caller to."""
         self.ensure_one()
-        self._check_can_take_call()
+        self._check_can_transfer()
         interlocutor = self.transfer_interlocutor_id
-        if not interlocutor:
-            raise UserError(_("Choose the interlocutor to transfer the call to."))
-        if not interlocutor.transfer_allowed:
-            raise UserError(
-                _(
-                    "%s does not take transferred calls: take a message.",
-                    interlocutor.name,
-                )
-            )
-        if self.filter_action in ("message", "block"):
-            raise UserError(
-                _(
-                    "The filtering rule “%s” forbids transferring this caller.",
-                    self.filter_rule_id.name,
-                )
-            )
         if not self.external_id:
             raise UserError(
                 _("This call did not come through the PBX: transfer it by hand.")
