@@ -10,26 +10,11 @@ idempotency reference both times so that the gateway can drop the copy.
 import json
 import os
 import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-import uuid
-import xmlrpc.client
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MESSAGES = 30
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Gateway:
@@ -59,71 +44,11 @@ class Gateway:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
 
-@pytest.fixture(scope="module")
-def odoo_db():
-    db = f"permanence_e2e_{uuid.uuid4().hex[:8]}"
-    data_dir = tempfile.mkdtemp(prefix="permanence-e2e-")
-    base = [
-        sys.executable,
-        "-m",
-        "odoo",
-        "-d",
-        db,
-        f"--addons-path={REPO}",
-        f"--data-dir={data_dir}",
-        "--log-level=warn",
-    ]
-    subprocess.run(
-        [
-            *base,
-            "-i",
-            "permanence_telephonique",
-            "--without-demo=all",
-            "--stop-after-init",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    yield db, base
-    subprocess.run(["dropdb", "--if-exists", db], check=False)
-
-
-def start_server(base):
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            *base,
-            f"--http-port={port}",
-            "--http-interface=127.0.0.1",
-            "--max-cron-threads=1",
-            "--workers=0",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for __ in range(240):
-        try:
-            xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()
-            return process, url
-        except OSError:
-            time.sleep(0.25)
-    process.kill()
-    raise RuntimeError("Odoo did not start")
-
-
 def test_kill_during_sending_loses_nothing(odoo_db):
-    db, base = odoo_db
     gateway = Gateway(delay=0.2)
-    process, url = start_server(base)
+    process, url = odoo_db.start()
     try:
-        uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(
-            db, "admin", "admin", {}
-        )
-        models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-
-        def call(model, method, *args, **kw):
-            return models.execute_kw(db, uid, "admin", model, method, list(args), kw)
+        call = odoo_db.rpc(url)
 
         fr = call("res.country", "search", [("code", "=", "FR")])[0]
         call("res.company", "write", [1], {"country_id": fr})
@@ -186,20 +111,19 @@ def test_kill_during_sending_loses_nothing(odoo_db):
             process.kill()
             process.wait()
 
-    process, url = start_server(base)
+    process, url = odoo_db.start()
     try:
-        models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+        call = odoo_db.rpc(url)
         # The cron runs by itself at start; wait for the rest to arrive.
         deadline = time.time() + 120
         while time.time() < deadline:
-            states = models.execute_kw(
-                db,
-                uid,
-                "admin",
+            states = call(
                 "permanence.message.delivery",
                 "read_group",
-                [[]],
-                {"fields": ["state"], "groupby": ["state"], "lazy": False},
+                [("client_id", "=", client)],
+                fields=["state"],
+                groupby=["state"],
+                lazy=False,
             )
             counts = {row["state"]: row["__count"] for row in states}
             if counts.get("sent") == MESSAGES:
@@ -207,14 +131,11 @@ def test_kill_during_sending_loses_nothing(odoo_db):
             time.sleep(0.5)
         references = {
             d["reference"]: d["message_id"][0]
-            for d in models.execute_kw(
-                db,
-                uid,
-                "admin",
+            for d in call(
                 "permanence.message.delivery",
                 "search_read",
-                [[]],
-                {"fields": ["reference", "message_id", "state"]},
+                [("client_id", "=", client)],
+                fields=["reference", "message_id", "state"],
             )
         }
     finally:
