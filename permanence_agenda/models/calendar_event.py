@@ -1,5 +1,6 @@
 import base64
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 
 import psycopg2
@@ -148,21 +149,9 @@ class CalendarEvent(models.Model):
             values.pop("caller_partner_id", False) or []
         )
         values["partner_ids"] = [Command.set(partners.ids)]
-        try:
-            with self.env.cr.savepoint():
-                event = self.with_context(no_mail_to_attendees=True).create(values)
-                event.flush_recordset()
-        except psycopg2.Error as exc:
-            if exc.pgcode not in CONFLICT_CODES:
-                raise
-            raise UserError(
-                self._with_fresh_slots(
-                    _("Another operator has just booked this slot."),
-                    appointment_type,
-                    agenda,
-                    taken=(start, stop),
-                )
-            ) from None
+        with self._slot_guard(appointment_type, agenda, (start, stop)):
+            event = self.with_context(no_mail_to_attendees=True).create(values)
+            event.flush_recordset()
         return event
 
     def _permanence_move(self, start, agenda=None):
@@ -184,30 +173,19 @@ class CalendarEvent(models.Model):
                 partner_commands.append(Command.unlink(self.agenda_id.partner_id.id))
             if agenda.partner_id:
                 partner_commands.append(Command.link(agenda.partner_id.id))
-        try:
-            with self.env.cr.savepoint():
-                self.write(
-                    {
-                        "start": start,
-                        "stop": start + timedelta(minutes=atype.duration),
-                        "agenda_id": agenda.id,
-                        "partner_ids": partner_commands,
-                        "booking_state": "booked",
-                        "booking_sequence": self.booking_sequence + 1,
-                    }
-                )
-                self.flush_recordset()
-        except psycopg2.Error as exc:
-            if exc.pgcode not in CONFLICT_CODES:
-                raise
-            raise UserError(
-                self._with_fresh_slots(
-                    _("Another operator has just booked this slot."),
-                    atype,
-                    agenda,
-                    taken=(start, start + timedelta(minutes=atype.duration)),
-                )
-            ) from None
+        stop = start + timedelta(minutes=atype.duration)
+        with self._slot_guard(atype, agenda, (start, stop)):
+            self.write(
+                {
+                    "start": start,
+                    "stop": stop,
+                    "agenda_id": agenda.id,
+                    "partner_ids": partner_commands,
+                    "booking_state": "booked",
+                    "booking_sequence": self.booking_sequence + 1,
+                }
+            )
+            self.flush_recordset()
         self._permanence_notify("moved")
         return True
 
@@ -226,6 +204,26 @@ class CalendarEvent(models.Model):
         return True
 
     @api.model
+    @contextmanager
+    def _slot_guard(self, appointment_type, agenda, span):
+        """Write a booking in a savepoint; when the database refuses it
+        because another transaction has just taken the slot, say so with
+        fresh slots instead of failing."""
+        try:
+            with self.env.cr.savepoint():
+                yield
+        except psycopg2.Error as exc:
+            if exc.pgcode not in CONFLICT_CODES:
+                raise
+            raise UserError(
+                self._with_fresh_slots(
+                    _("Another operator has just booked this slot."),
+                    appointment_type,
+                    agenda,
+                    taken=span,
+                )
+            ) from None
+
     def _with_fresh_slots(self, message, appointment_type, agenda, taken=None):
         """``message`` followed by the next free slots. ``taken`` is the span
         another transaction has just booked: this transaction cannot see it
