@@ -27,6 +27,7 @@
         "views/portal_templates.xml",
         "views/menus.xml",
     ],
+    "demo": ["demo/permanence_agenda_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "permanence_agenda/static/src/js/tours/*.js",

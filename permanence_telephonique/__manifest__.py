@@ -50,6 +50,8 @@
     "demo": [
         "demo/permanence_demo.xml",
         "demo/permanence_emergency_demo.xml",
+        "demo/permanence_billing_demo.xml",
+        "demo/permanence_activity_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

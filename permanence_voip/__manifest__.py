@@ -25,6 +25,7 @@
         "views/res_users_views.xml",
         "views/menus.xml",
     ],
+    "demo": ["demo/permanence_voip_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "permanence_voip/static/src/js/screen_pop.js",

@@ -168,6 +168,15 @@ PYEOF
 
 now() { date +%s; }
 
+# Creates database $1 as Odoo's database manager does for a firm in France
+# (country, EUR, French language, then accounting with the French chart and
+# VAT), with Odoo's demo data; further arguments go to Odoo's configuration.
+create_french_database() {
+    local db=$1
+    shift
+    "$PY" "$REPO_ROOT/scripts/create_db.py" "$db" --addons-path="$ODOO_ADDONS_PATH" "$@"
+}
+
 # The repository's installable addons, comma-separated (PERMANENCE_ADDONS
 # overrides).
 repo_addons() {

@@ -28,3 +28,5 @@ from . import permanence_plan_option
 from . import permanence_subscription
 from . import permanence_invoice_run
 from . import permanence_invoice_run_line
+from . import permanence_demo
+from . import res_users
