@@ -1,5 +1,6 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.sql import create_index
 
 from ..tools import filtering, phone
 from .permanence_client import ANSWERING_STATES
@@ -204,6 +205,18 @@ class PermanenceCall(models.Model):
         ),
     ]
 
+    def init(self):
+        res = super().init()
+        # A client's calls by date: the call list, the history of a caller
+        # and the usage of the period read them newest first.
+        create_index(
+            self.env.cr,
+            "permanence_call_client_date_index",
+            self._table,
+            ["client_id", "date_start DESC", "id DESC"],
+        )
+        return res
+
     # Computes --------------------------------------------------------------
 
     @api.depends("client_id")
@@ -234,19 +247,32 @@ class PermanenceCall(models.Model):
                 else phone.try_e164(raw, country.code, country.phone_code)
             )
 
+    def _partner_candidates_by_call(self):
+        """``{call: contacts having the caller's number}``, the client's own
+        contacts first, for the whole batch: one indexed query on the E.164
+        columns, then the client's own among these few contacts only."""
+        partner_model = self.env["res.partner"]
+        found = partner_model._permanence_find_by_numbers(self.mapped("caller_number"))
+        result = {}
+        for call in self:
+            candidates = found.get(call.caller_number, partner_model)
+            if len(candidates) > 1 and call.client_id:
+                own = call.client_id._own_partners(candidates)
+                ordered, __ = phone.rank_candidates(candidates.ids, set(own.ids))
+                candidates = partner_model.browse(ordered)
+            result[call] = candidates
+        return result
+
     def _partner_candidates(self):
         """Contacts having the caller's number, the client's own first."""
         self.ensure_one()
-        candidates = self.env["res.partner"]._permanence_find_by_number(
-            self.caller_number
-        )
-        known = self.client_id._known_partners() & candidates
-        return known + (candidates - known)
+        return self._partner_candidates_by_call()[self]
 
     @api.depends("caller_number", "client_id")
     def _compute_partner_id(self):
+        by_call = self._partner_candidates_by_call()
         for call in self:
-            candidates = call._partner_candidates()
+            candidates = by_call[call]
             if candidates and call.partner_id not in candidates:
                 call.partner_id = candidates[0]
             elif not candidates and call.caller_number:
@@ -254,8 +280,9 @@ class PermanenceCall(models.Model):
 
     @api.depends("caller_number", "client_id")
     def _compute_partner_candidate_ids(self):
+        by_call = self._partner_candidates_by_call()
         for call in self:
-            candidates = call._partner_candidates()
+            candidates = by_call[call]
             call.partner_candidate_ids = candidates
             call.partner_candidate_count = len(candidates)
 
@@ -321,32 +348,38 @@ class PermanenceCall(models.Model):
 
     @api.depends("client_id", "caller_number", "partner_id")
     def _compute_history(self):
+        """The caller's last calls and messages with this client: the
+        ``HISTORY_LIMIT`` latest of each, read through indexes whatever the
+        size of the client's history (the rest is one click away, see
+        ``action_view_caller_calls``)."""
         message_model = self.env["permanence.message"]
         for call in self:
-            caller_domain = call._caller_domain()
-            if not call.client_id or not caller_domain:
+            domain = call._caller_history_domain()
+            if not domain:
                 call.previous_call_ids = False
                 call.previous_message_ids = False
                 continue
-            base = [("client_id", "=", call.client_id.id)]
-            if call._origin.id:
-                base.append(("id", "!=", call._origin.id))
-            call.previous_call_ids = self.search(
-                base + caller_domain, limit=HISTORY_LIMIT
-            )
+            call.previous_call_ids = self.search(domain, limit=HISTORY_LIMIT)
+            # The caller's calls as a subquery: no list of ids in Python.
             call.previous_message_ids = message_model.search(
-                [("client_id", "=", call.client_id.id)]
-                + [
-                    (
-                        "call_id",
-                        "in",
-                        self.search(
-                            [("client_id", "=", call.client_id.id)] + caller_domain
-                        ).ids,
-                    )
+                [
+                    ("client_id", "=", call.client_id.id),
+                    ("call_id", "any", call._caller_history_domain(same=True)),
                 ],
                 limit=HISTORY_LIMIT,
             )
+
+    def _caller_history_domain(self, same=False):
+        """Domain of the other calls of this caller with this client (with
+        this call too when ``same``), or [] when the caller is unknown."""
+        self.ensure_one()
+        caller_domain = self._caller_domain()
+        if not self.client_id or not caller_domain:
+            return []
+        domain = [("client_id", "=", self.client_id.id)] + caller_domain
+        if self._origin.id and not same:
+            domain.append(("id", "!=", self._origin.id))
+        return domain
 
     def _caller_domain(self):
         """Domain matching the calls of the same caller (number or contact)."""
@@ -577,6 +610,39 @@ class PermanenceCall(models.Model):
 
     def action_reopen(self):
         return self.write({"state": "ongoing"})
+
+    def action_view_caller_calls(self):
+        """Every call of this caller with this client (the console shows the
+        last ones)."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "permanence_telephonique.action_permanence_call"
+        )
+        action["domain"] = self._caller_history_domain() or [("id", "=", False)]
+        action["context"] = {"create": False}
+        action["name"] = _("Calls of this caller")
+        return action
+
+    def action_view_caller_messages(self):
+        """Every message taken for this caller with this client."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "permanence_telephonique.action_permanence_message"
+        )
+        calls = self._caller_history_domain(same=True)
+        action["domain"] = (
+            [
+                ("client_id", "=", self.client_id.id),
+                ("call_id", "any", calls),
+            ]
+            if calls
+            else [("id", "=", False)]
+        )
+        action["context"] = {"create": False}
+        action["name"] = _("Messages of this caller")
+        return action
 
     def action_open_console(self):
         self.ensure_one()

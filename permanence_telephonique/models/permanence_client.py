@@ -431,21 +431,29 @@ class PermanenceClient(models.Model):
         self.ensure_one()
         return coverage.is_covered(self.coverage_mode, self._is_in_business_hours(when))
 
-    def _known_partners(self):
-        """The client's own contacts: its company and people, its
-        interlocutors, and whoever already called it."""
-        if not self:
-            return self.env["res.partner"]
-        partner_model = self.env["res.partner"]
-        known = partner_model.search(
-            [("commercial_partner_id", "in", self.partner_id.commercial_partner_id.ids)]
+    def _own_partners(self, partners):
+        """Which of ``partners`` are this client's own contacts: its company
+        and people, its interlocutors, and whoever already called it.
+
+        Bounded by ``partners`` (the few contacts having a caller's number),
+        never by the size of the client: the calls are read only for these
+        partners, through the index on ``permanence_call.partner_id``."""
+        self.ensure_one()
+        if not partners:
+            return partners
+        commercial = self.partner_id.commercial_partner_id
+        own = partners.filtered(
+            lambda partner: commercial and partner.commercial_partner_id == commercial
         )
-        known |= self.interlocutor_ids.partner_id
-        groups = self.env["permanence.call"]._read_group(
-            [("client_id", "in", self.ids), ("partner_id", "!=", False)],
-            ["partner_id"],
-        )
-        return known | partner_model.union(*(partner for (partner,) in groups))
+        own |= partners & self.interlocutor_ids.partner_id
+        rest = partners - own
+        if rest:
+            groups = self.env["permanence.call"]._read_group(
+                [("client_id", "=", self.id), ("partner_id", "in", rest.ids)],
+                ["partner_id"],
+            )
+            own |= partners.browse().union(*(partner for (partner,) in groups))
+        return own
 
     # Navigation ------------------------------------------------------------
 

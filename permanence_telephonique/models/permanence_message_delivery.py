@@ -58,6 +58,7 @@ class PermanenceMessageDelivery(models.Model):
     )
 
     def init(self):
+        super().init()
         create_unique_index(
             self.env.cr,
             "permanence_message_delivery_unique_idx",

@@ -4,6 +4,7 @@ import uuid
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 from ..tools import routing
 
@@ -12,7 +13,9 @@ _logger = logging.getLogger(__name__)
 
 class PermanenceOutboxMixin(models.AbstractModel):
     """Something to send to an outside service, after the transaction that
-    asked for it commits, at most once, retried with backoff.
+    asked for it commits, retried with backoff: at least once, with an
+    idempotency key (``reference``, the same on every try) so that the
+    receiver can drop a copy.
 
     A model using it implements ``_send_now()`` returning ``(ok, reference,
     error, permanent)``, names its cron in ``_outbox_cron``, and may override
@@ -20,7 +23,7 @@ class PermanenceOutboxMixin(models.AbstractModel):
     """
 
     _name = "permanence.outbox.mixin"
-    _description = "Outbox (send after commit, retry, never twice)"
+    _description = "Outbox (send after commit, retry, idempotency key)"
     _outbox_cron = None
 
     state = fields.Selection(
@@ -45,6 +48,20 @@ class PermanenceOutboxMixin(models.AbstractModel):
     date_sent = fields.Datetime(readonly=True)
     last_error = fields.Text(readonly=True)
     gateway_reference = fields.Char(readonly=True)
+
+    def init(self):
+        res = super().init()
+        if not self._abstract:
+            # The due rows, as the cron asks for them: pending ones only (the
+            # sent ones pile up, the pending ones are few).
+            create_index(
+                self.env.cr,
+                f"{self._table}_pending_due_index",
+                self._table,
+                ["next_attempt_at", "id"],
+                where="state = 'pending'",
+            )
+        return res
 
     @api.model
     def _trigger(self):
@@ -81,7 +98,8 @@ class PermanenceOutboxMixin(models.AbstractModel):
             done += 1
             if auto_commit:
                 # Only in the cron: each send result is kept even if a later
-                # one crashes the worker, so nothing is ever sent twice.
+                # one crashes the worker: only the row in flight can be sent
+                # again, with the same idempotency reference.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
 

@@ -6,7 +6,8 @@ from ..tools import sms
 class PermanenceSmsOutbox(models.Model):
     """An SMS that is not a client message (an appointment confirmation to a
     caller, say): sent after commit through the company's gateway, retried,
-    never twice, and a failure noted on the record it is about."""
+    at least once, with an idempotency key, and a failure noted on the record
+    it is about."""
 
     _name = "permanence.sms.outbox"
     _inherit = ["permanence.outbox.mixin"]

@@ -195,10 +195,7 @@ class PermanenceSubscription(models.Model):
         plan = self.plan_id
         if plan.billing_mode != "package":
             return 0.0
-        included = billing.prorate(plan.included_units, days, period_days)
-        return (
-            round(included) if plan.unit == billing.UNIT_CALLS else round(included, 2)
-        )
+        return billing.included_units(plan.included_units, days, period_days, plan.unit)
 
     def _usage_windows(self, period_start, period_end):
         """One window per subscription overlapping the period."""

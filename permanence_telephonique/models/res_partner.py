@@ -42,3 +42,24 @@ class ResPartner(models.Model):
         if not e164:
             return self.browse()
         return self.search(["|", ("phone_e164", "=", e164), ("mobile_e164", "=", e164)])
+
+    @api.model
+    def _permanence_find_by_numbers(self, numbers):
+        """``{e164: partners}`` for each of ``numbers`` that a contact has:
+        one query on the indexed E.164 columns for the whole batch."""
+        numbers = sorted({number for number in numbers if number})
+        if not numbers:
+            return {}
+        found = self.search_fetch(
+            ["|", ("phone_e164", "in", numbers), ("mobile_e164", "in", numbers)],
+            ["phone_e164", "mobile_e164"],
+            order="id",
+        )
+        result = {}
+        for partner in found:
+            for number in {partner.phone_e164, partner.mobile_e164}:
+                if number in result:
+                    result[number] |= partner
+                elif number:
+                    result[number] = partner
+        return {number: result[number] for number in numbers if number in result}

@@ -159,6 +159,17 @@ class TestBilling(AccountTestInvoicingCommon):
         self.assertIn("2 / 3", self.client.usage_summary)
         self.assertEqual(calls[0].client_usage_summary, self.client.usage_summary)
 
+    def test_prorated_included_calls_round_half_up(self):
+        """5 calls a month, subscribed for 15 days of a 30-day period: 2.5
+        calls, 3 included (Python's round() gave 2)."""
+        self.plan.included_units = 5
+        subscription = self._subscribe()
+        self.assertEqual(subscription._included_units(15, 30), 3)
+        self.assertEqual(subscription._included_units(30, 30), 5)
+        self.plan.unit = "minutes"
+        self.plan.included_units = 0.25
+        self.assertEqual(subscription._included_units(15, 30), 0.13)
+
     def test_usage_alerts_once_per_threshold(self):
         today = fields.Date.context_today(self.client)
         start, _end = billing.period_of(today)

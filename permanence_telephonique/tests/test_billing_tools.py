@@ -85,6 +85,20 @@ class TestBillingTools(BaseCase):
         self.assertAlmostEqual(billing.prorate(310.0, 15, 31), 150.0)
         self.assertEqual(billing.prorate(310.0, 31, 31), 310.0)
 
+    def test_included_units_round_half_up(self):
+        # 5 calls for 15 days of 30: 2.5 calls, 3 included (round() gives 2).
+        self.assertEqual(billing.included_units(5, 15, 30, billing.UNIT_CALLS), 3)
+        self.assertEqual(billing.included_units(7, 15, 30, billing.UNIT_CALLS), 4)
+        self.assertEqual(billing.included_units(4, 15, 30, billing.UNIT_CALLS), 2)
+        self.assertEqual(billing.included_units(5, 30, 30, billing.UNIT_CALLS), 5)
+        # Minutes keep hundredths: 0.25 min for 15 of 30 days is 0.125 -> 0.13.
+        self.assertEqual(
+            billing.included_units(0.25, 15, 30, billing.UNIT_MINUTES), 0.13
+        )
+        self.assertEqual(
+            billing.included_units(100, 10, 31, billing.UNIT_MINUTES), 32.26
+        )
+
     def test_tiers(self):
         tiers = [(100, 1.0), (200, 0.8), (None, 0.5)]
         self.assertEqual(billing.tiered_amount(50, tiers), 50.0)

@@ -1,12 +1,16 @@
+from contextlib import contextmanager
 from datetime import timedelta
+from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
+from odoo.sql_db import Cursor
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from ..models.permanence_call import HISTORY_LIMIT
 from .common import PermanenceCase
 
 CONSOLE = "permanence_telephonique.permanence_call_view_form_console"
@@ -111,6 +115,118 @@ class TestCallSheet(PermanenceCase):
         call = self.new_call(self.client, caller_number_raw="+33612345678")
         self.assertEqual(call.previous_call_ids, first)
         self.assertEqual(call.previous_message_ids, message)
+
+    def test_a_caller_who_called_before_wins_among_outsiders(self):
+        first = self.env["res.partner"].create(
+            {"name": "Premier homonyme", "phone": "01 47 00 00 07"}
+        )
+        regular = self.env["res.partner"].create(
+            {"name": "Client habituel", "mobile": "+33 1 47 00 00 07"}
+        )
+        self.new_call(self.client, caller_number_raw="0147000007").partner_id = regular
+        self.new_call(self.medical, caller_number_raw="0147000007").partner_id = first
+        call = self.new_call(self.client, caller_number_raw="01 47 00 00 07")
+        self.assertEqual(call.partner_candidate_ids.ids, [regular.id, first.id])
+        self.assertEqual(call.partner_id, regular)
+        other = self.new_call(self.medical, caller_number_raw="01 47 00 00 07")
+        self.assertEqual(other.partner_id, first)
+
+    @contextmanager
+    def _rows_returned(self):
+        """Rows the database hands back to Odoo inside the block, query by
+        query (``cursor.rowcount``), as ``[(rows, query), ...]``."""
+        rows = []
+        execute = Cursor.execute
+
+        def counting_execute(cursor, query, params=None, log_exceptions=None):
+            result = execute(cursor, query, params, log_exceptions)
+            if cursor.description:  # a query that returns rows
+                rows.append((cursor.rowcount, str(query)))
+            return result
+
+        self.env.flush_all()
+        with patch.object(Cursor, "execute", counting_execute):
+            yield rows
+
+    def test_console_reads_the_caller_not_the_whole_client(self):
+        """Opening the console on a call reads the caller's contacts and
+        calls, not every contact and call of the client."""
+        count = 300
+        people = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Salarié {index}",
+                    "parent_id": self.plumber_partner.id,
+                    "mobile": f"+3361100{index:04d}",
+                }
+                for index in range(count)
+            ]
+        )
+        self.env["permanence.call"].with_context(tracking_disable=True).create(
+            [
+                {
+                    "client_id": self.client.id,
+                    "caller_number_raw": f"+3361100{index:04d}",
+                    "partner_id": person.id,
+                    "state": "done",
+                    "outcome": "message",
+                }
+                for index, person in enumerate(people)
+            ]
+        )
+        call = self.new_call(self.client, caller_number_raw="0612345678")
+        self.env.invalidate_all()
+        with self._rows_returned() as rows:
+            call.web_read(
+                {
+                    "partner_id": {"fields": {"display_name": {}}},
+                    "partner_candidate_ids": {"fields": {"display_name": {}}},
+                    "previous_call_ids": {"fields": {"date_start": {}}},
+                    "previous_message_ids": {"fields": {"subject": {}}},
+                }
+            )
+        self.assertEqual(call.partner_id, self.customer)
+        biggest = max(rows)
+        self.assertLess(biggest[0], 20, f"rows read to open the console: {biggest}")
+
+    def test_history_is_bounded_with_a_see_all_action(self):
+        now = fields.Datetime.now()
+        older = self.env["permanence.call"].create(
+            [
+                {
+                    "client_id": self.client.id,
+                    "caller_number_raw": "0612345678",
+                    "date_start": now - timedelta(days=day + 1),
+                    "state": "done",
+                    "outcome": "message",
+                }
+                for day in range(HISTORY_LIMIT + 2)
+            ]
+        )
+        messages = self.env["permanence.message"].create(
+            [
+                {"client_id": self.client.id, "call_id": old.id, "subject": "Rappel"}
+                for old in older
+            ]
+        )
+        self.new_call(self.medical, caller_number_raw="0612345678")
+        call = self.new_call(self.client, caller_number_raw="06 12 34 56 78")
+        self.assertEqual(call.previous_call_ids, older[:HISTORY_LIMIT])
+        self.assertEqual(len(call.previous_message_ids), HISTORY_LIMIT)
+        action = call.action_view_caller_calls()
+        self.assertEqual(action["res_model"], "permanence.call")
+        self.assertEqual(self.env["permanence.call"].search(action["domain"]), older)
+        action = call.action_view_caller_messages()
+        self.assertEqual(
+            self.env["permanence.message"].search(action["domain"]), messages
+        )
+        unknown = self.new_call(self.client, caller_number_raw="anonymous")
+        self.assertFalse(unknown.previous_call_ids)
+        self.assertFalse(
+            self.env["permanence.call"].search(
+                unknown.action_view_caller_calls()["domain"]
+            )
+        )
 
     def test_durations(self):
         start = fields.Datetime.now()

@@ -1,7 +1,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
-from ..tools import coverage, filtering, messaging, phone
+from ..tools import coverage, filtering, messaging, phone, sms
 
 
 @tagged("post_install", "-at_install")
@@ -87,3 +87,48 @@ class TestTools(TransactionCase):
             messaging.mail_subject("Cabinet Martin", "Message de M. Dupont"),
             "[Cabinet Martin] Message de M. Dupont",
         )
+
+    def test_sms_segments_gsm7_and_ucs2(self):
+        self.assertEqual(sms.segments(""), 1)
+        self.assertEqual(sms.segments("a" * 160), 1)
+        self.assertEqual(sms.segments("a" * 161), 2)
+        self.assertEqual(sms.segments("a" * 306), 2)
+        self.assertEqual(sms.segments("a" * 307), 3)
+        # The extension table takes two septets: 80 euros fill one SMS.
+        self.assertEqual(sms.segments("€" * 80), 1)
+        self.assertEqual(sms.segments("€" * 81), 2)
+        self.assertEqual(sms.length("Crème brûlée"), (12, "ucs2"))
+        self.assertEqual(sms.length("Élève à l'école"), (15, "gsm7"))
+        # One character outside GSM-7 sends all in UCS-2: 70 per SMS, 67
+        # per part.
+        self.assertEqual(sms.segments("ê" * 70), 1)
+        self.assertEqual(sms.segments("ê" * 71), 2)
+        self.assertEqual(sms.segments("ê" * 134), 2)
+        self.assertEqual(sms.segments("ê" * 135), 3)
+        self.assertEqual(sms.segments("a" * 305 + "…"), 5)
+        # An escaped character is never split between two parts.
+        self.assertEqual(sms.segments("a" * 152 + "€" + "a" * 152), 3)
+
+    def test_sms_shorten_keeps_gsm7_text_in_gsm7(self):
+        text = "Fuite sous l'évier, rappeler au plus vite " * 12
+        link = "https://permanence.example.com/permanence/ack/abc"
+        for tail in (None, link):
+            with self.subTest(link=tail):
+                short = sms.shorten(text, 306, tail)
+                self.assertNotIn("…", short)
+                self.assertIn("...", short)
+                self.assertEqual(sms.length(short)[1], "gsm7")
+                self.assertLessEqual(sms.length(short)[0], 306)
+                self.assertEqual(sms.segments(short), 2)
+                if tail:
+                    self.assertTrue(short.endswith("... " + link))
+        # Extension characters count twice against the limit.
+        short = sms.shorten("{x} " * 100, 306)
+        self.assertLessEqual(sms.length(short)[0], 306)
+        self.assertEqual(sms.segments(short), 2)
+        # A UCS-2 text keeps its "…", within the limit in UTF-16 units.
+        short = sms.shorten("Fenêtre cassée " * 30, 134)
+        self.assertTrue(short.endswith("…"))
+        self.assertEqual(sms.length(short)[1], "ucs2")
+        self.assertLessEqual(sms.segments(short), 2)
+        self.assertEqual(sms.shorten("Court", 306), "Court")

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from ..tools import routing, signing
+from ..tools import routing, signing, sms
 from .common import PermanenceCase
 from .servers import RecordingHttpServer, RecordingSmtpServer, real_smtp
 
@@ -133,6 +133,7 @@ class TestTransmission(TransmissionCase):
             self.assertEqual(payload["from"], "PERMANENCE")
             self.assertTrue(payload["text"].startswith("[Plomberie Test] Fuite sous"))
             self.assertLessEqual(len(payload["text"]), 306)
+            self.assertEqual(sms.segments(payload["text"]), 2, "GSM-7, 2 SMS")
             self.assertIn("/permanence/ack/", payload["text"], "cut with a link")
             self.assertEqual(request["headers"]["Authorization"], "Bearer s3cret")
             delivery = message.delivery_ids

@@ -23,6 +23,8 @@ import io
 import math
 from datetime import date, timedelta
 
+from odoo.tools.float_utils import float_round
+
 UNIT_CALLS = "calls"
 UNIT_MINUTES = "minutes"
 ROUNDING_SECOND = "second"
@@ -147,6 +149,19 @@ def prorate(amount, days, period_days):
     if period_days <= 0 or days >= period_days:
         return amount
     return amount * days / period_days
+
+
+def included_units(included, days, period_days, unit=UNIT_CALLS):
+    """Units of a package included for ``days`` out of ``period_days``,
+    pro-rated like the fee and rounded half up (2.5 calls give 3, not
+    Python's banker's 2): whole calls for a per-call plan, hundredths of a
+    minute otherwise."""
+    digits = 0 if unit == UNIT_CALLS else 2
+    return float_round(
+        prorate(included, days, period_days),
+        precision_digits=digits,
+        rounding_method="HALF-UP",
+    )
 
 
 def tiered_amount(units, tiers):

@@ -85,3 +85,16 @@ def is_mobile(e164):
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     )
+
+
+def rank_candidates(candidates, own_ids):
+    """Order ``candidates`` (partner ids, as found) with the client's own
+    contacts (``own_ids``) first, each group keeping its order.
+
+    Returns ``(ordered_ids, ambiguous)``: ambiguous when more than one
+    contact has the number, so the operator asks who is calling.
+    """
+    own = [pid for pid in candidates if pid in own_ids]
+    others = [pid for pid in candidates if pid not in own_ids]
+    ordered = own + others
+    return ordered, len(ordered) > 1

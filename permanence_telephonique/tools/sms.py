@@ -13,28 +13,83 @@ Providers:
 
 import json
 
-# One SMS holds 160 GSM-7 characters; concatenated parts hold 153 each.
-SINGLE_SMS = 160
-PART_SMS = 153
+# GSM 03.38: the default alphabet (one septet each) and its extension table
+# (an escape septet plus one: two septets each). Any other character sends
+# the whole SMS in UCS-2 (UTF-16 code units).
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
+# One SMS holds 160 GSM-7 septets, or 70 UCS-2 units; the parts of a longer
+# (concatenated) SMS hold 153 septets, or 67 units, each.
+GSM7_SINGLE, GSM7_PART = 160, 153
+UCS2_SINGLE, UCS2_PART = 70, 67
+# Kept for callers that spoke of characters: GSM-7 figures.
+SINGLE_SMS = GSM7_SINGLE
+PART_SMS = GSM7_PART
+
+
+def is_gsm7(text):
+    """True when ``text`` can be sent in the GSM-7 alphabet."""
+    return all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in text or "")
+
+
+def _units(text, gsm7):
+    """Width of each character: septets in GSM-7, UTF-16 units in UCS-2."""
+    if gsm7:
+        return [2 if char in GSM7_EXTENSION else 1 for char in text]
+    return [2 if ord(char) > 0xFFFF else 1 for char in text]
+
+
+def length(text):
+    """``(units, "gsm7" | "ucs2")``: the size of ``text`` in its encoding."""
+    text = text or ""
+    gsm7 = is_gsm7(text)
+    return sum(_units(text, gsm7)), "gsm7" if gsm7 else "ucs2"
 
 
 def segments(text):
-    length = len(text or "")
-    if length <= SINGLE_SMS:
+    """Number of SMS that ``text`` is sent as. A character is never split
+    between two parts (an escaped GSM-7 character, a UTF-16 surrogate pair),
+    so the parts are filled one character at a time."""
+    text = text or ""
+    gsm7 = is_gsm7(text)
+    widths = _units(text, gsm7)
+    single, part = (GSM7_SINGLE, GSM7_PART) if gsm7 else (UCS2_SINGLE, UCS2_PART)
+    if sum(widths) <= single:
         return 1
-    return -(-length // PART_SMS)
+    count, used = 1, 0
+    for width in widths:
+        if used + width > part:
+            count, used = count + 1, 0
+        used += width
+    return count
 
 
 def shorten(text, limit, link=None):
-    """Cut ``text`` to ``limit`` characters on a word boundary, ending with
-    ``…`` and the ``link`` to the full message when something was cut."""
+    """Cut ``text`` to ``limit`` (septets for a GSM-7 text, UTF-16 units
+    otherwise: 306 is two GSM-7 SMS) on a word boundary, ending with an
+    ellipsis and the ``link`` to the full message when something was cut.
+
+    A GSM-7 text stays in GSM-7: its ellipsis is "..." (the single "…" is
+    not in the GSM-7 alphabet and would send it as UCS-2, in 5 parts instead
+    of 2); a text already in UCS-2 gets "…"."""
     text = " ".join((text or "").split())
-    if len(text) <= limit:
+    units, encoding = length(text)
+    if units <= limit:
         return text
-    tail = f"… {link}" if link else "…"
-    room = max(limit - len(tail), 0)
-    cut = text[:room]
-    if " " in cut and len(text) > room and text[room] != " ":
+    gsm7 = encoding == "gsm7" and is_gsm7(link or "")
+    ellipsis = "..." if gsm7 else "…"
+    tail = f"{ellipsis} {link}" if link else ellipsis
+    room = max(limit - sum(_units(tail, gsm7)), 0)
+    widths = _units(text, gsm7)
+    end, used = 0, 0
+    while end < len(text) and used + widths[end] <= room:
+        used += widths[end]
+        end += 1
+    cut = text[:end]
+    if " " in cut and end < len(text) and text[end] != " ":
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,;:.") + tail
 

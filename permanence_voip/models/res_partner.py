@@ -34,27 +34,9 @@ class ResPartner(models.Model):
         found = self.search_fetch(
             domain, ["name", "commercial_partner_id"], limit=LOOKUP_LIMIT, order="id"
         )
-        if client and found:
-            client = client.sudo()
-            own = found.filtered(
-                lambda p: (
-                    p.commercial_partner_id == client.partner_id.commercial_partner_id
-                )
-            ) | (found & client.interlocutor_ids.partner_id)
-            if len(found) > 1 and len(own) != len(found):
-                groups = (
-                    self.env["permanence.call"]
-                    .sudo()
-                    ._read_group(
-                        [
-                            ("client_id", "=", client.id),
-                            ("partner_id", "in", found.ids),
-                        ],
-                        ["partner_id"],
-                    )
-                )
-                own |= self.union(*(partner for (partner,) in groups))
-            ordered, ambiguous = lookup.rank(found.ids, set(own.ids))
+        if client and len(found) > 1:
+            own = client.sudo()._own_partners(found)
+            ordered, __ = lookup.rank(found.ids, set(own.ids))
             found = self.browse(ordered)
         return {
             "partner": found[:1],

@@ -19,13 +19,7 @@ def normalize(raw, country_code="FR", country_phone_code=33):
 
 
 def rank(candidates, own_ids):
-    """Order ``candidates`` (partner ids, as found) with the client's own
-    contacts (``own_ids``) first, each group keeping its order.
-
-    Returns ``(ordered_ids, ambiguous)``: ambiguous when more than one
-    contact has the number, so the operator asks who is calling.
-    """
-    own = [pid for pid in candidates if pid in own_ids]
-    others = [pid for pid in candidates if pid not in own_ids]
-    ordered = own + others
-    return ordered, len(ordered) > 1
+    """Order ``candidates`` with the client's own contacts first: see
+    ``permanence_telephonique.tools.phone.rank_candidates`` (shared with the
+    operator console)."""
+    return phone.rank_candidates(candidates, own_ids)
