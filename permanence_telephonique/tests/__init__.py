@@ -11,3 +11,4 @@ from . import test_emergency
 from . import test_billing_tools
 from . import test_billing
 from . import test_history
+from . import test_concurrency
