@@ -571,6 +571,7 @@ class PermanenceSubscription(models.Model):
             "permanence_telephonique.mail_template_permanence_usage_alert"
         )
         alerted = self.browse()
+        batch = self.env["permanence.batch"]
         for subscription in subscriptions:
             values = usage.get(subscription.id)
             if not values:
@@ -583,16 +584,26 @@ class PermanenceSubscription(models.Model):
             threshold = billing.reached_threshold(values["percent"], level)
             if not threshold:
                 continue
-            subscription.write(
-                {
-                    "alert_period_start": values["period_start"],
-                    "alert_level": threshold,
-                }
-            )
-            subscription._notify_usage(threshold, values, template)
-            alerted |= subscription
+            with batch._row("_usage_alert_set_aside", subscription) as row:
+                subscription.write(
+                    {
+                        "alert_period_start": values["period_start"],
+                        "alert_level": threshold,
+                    }
+                )
+                subscription._notify_usage(threshold, values, template)
+            if not row.error:
+                alerted |= subscription
         _logger.info("usage alerts sent for %s subscriptions", len(alerted))
         return alerted
+
+    def _usage_alert_set_aside(self, error):
+        """The usage alert of these subscriptions failed (called apart from
+        the batch): noted on the subscription; the next run tries again."""
+        for subscription in self:
+            subscription.message_post(
+                body=subscription.env._("The usage alert could not be sent: %s", error)
+            )
 
     def _notify_usage(self, threshold, values, template):
         self.ensure_one()
