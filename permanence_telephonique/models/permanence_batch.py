@@ -2,6 +2,7 @@ import logging
 from contextlib import contextmanager
 
 from odoo import api, models
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 _logger = logging.getLogger(__name__)
 
@@ -15,11 +16,12 @@ class RowGuard:
     (which the caller may choose inside the savepoint) and, once it failed,
     the error."""
 
-    __slots__ = ("record", "error")
+    __slots__ = ("record", "error", "conflict")
 
     def __init__(self, record=None):
         self.record = record
         self.error = None
+        self.conflict = False
 
 
 def error_text(exc):
@@ -54,7 +56,10 @@ class PermanenceBatch(models.AbstractModel):
                 row.record = pick_next()
                 ...
 
-        A failure before a row is chosen is not a row's: it is raised.
+        A failure before a row is chosen is not a row's: it is raised. A
+        concurrency error (another transaction changed the row meanwhile) is
+        nobody's fault: the row is left as it was, for the next run, and
+        ``row.conflict`` tells the caller, whose snapshot is now stale.
         ``set_aside`` runs on the failed row in a separate transaction: the
         name of a method of the row, called with the error text, or a
         function called with the row and the error text. The guard tells the
@@ -64,6 +69,16 @@ class PermanenceBatch(models.AbstractModel):
             with self.env.cr.savepoint():
                 yield row
         except Exception as exc:
+            if getattr(exc, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                row.error = error_text(exc)
+                row.conflict = True
+                _logger.info(
+                    "%s %s: changed by another transaction, left for the next run: %s",
+                    row.record._name if row.record else self._name,
+                    row.record.ids if row.record else [],
+                    row.error,
+                )
+                return
             if not row.record:
                 raise
             row.error = error_text(exc)

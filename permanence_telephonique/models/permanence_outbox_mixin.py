@@ -69,15 +69,24 @@ class PermanenceOutboxMixin(models.AbstractModel):
         dies while sending holds nothing: its lock goes with its
         connection, and the row, still pending, is taken by the next run."""
         batch = self.env["permanence.batch"]
-        done = 0
+        done = conflicts = 0
         tried = []
-        while done < limit:
+        while done < limit and conflicts < 3:
             with batch._row("_outbox_set_aside") as row:
                 row.record = self._lock_next_due(tried)
                 if not row.record:
                     break
                 tried.append(row.record.id)
                 row.record._send_once()
+            if row.conflict:
+                # Another worker changed a row after this transaction began:
+                # with a new snapshot (in the cron) the batch goes on, else
+                # the next run does.
+                conflicts += 1
+                if not auto_commit:
+                    break
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                continue
             done += 1
             if auto_commit:
                 # Only in the cron: each send result is kept even if a later

@@ -201,3 +201,29 @@ class TestOutboxRowsApart(CommittedCase):
 
     def process(self, env):
         return env["permanence.sms.outbox"]._process_due()
+
+    def test_a_row_changed_by_another_worker_meanwhile(self):
+        """The batch's snapshot predates another worker's change to a due
+        row: taking it is a serialization failure, which is nobody's fault.
+        The row is not set aside; the cron takes a new snapshot and goes on."""
+        bad, changed, *others = self.ids["rows"]
+        with closing(self.connect()) as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cr.execute("SELECT 1")  # this batch's snapshot is taken here
+
+            def change(other_env):
+                other_env.cr.execute(
+                    "UPDATE permanence_sms_outbox SET body = body || ' (modifié)'"
+                    " WHERE id IN %s",
+                    [(bad, changed)],
+                )
+
+            self.run_in_new_transaction(change)
+            with mute_logger(*BATCH_LOGGERS):
+                env["permanence.sms.outbox"]._process_due(auto_commit=True)
+        seen = self.run_in_new_transaction(self.rows)
+        self.assertEqual([seen[i][0] for i in [changed, *others]], ["sent"] * 4)
+        self.assertEqual(seen[bad][:2], ("pending", 1))
+        self.assertIn(REFUSED, seen[bad][2])
+        self.assertNotIn("could not serialize", seen[bad][2])
+        self.assertEqual(len(self.gateway_server.requests), 5)
