@@ -189,20 +189,25 @@ class PermanenceSubscription(models.Model):
                 ("id", "not in", [sub_id for sub_id, *__ in wanted if sub_id]),
             ]
         )
-        for index, (__, client_id, start, end) in enumerate(wanted):
-            for other in others.filtered(lambda o, c=client_id: o.client_id.id == c):
-                if _dates_overlap(start, end, other.date_start, other.date_end):
-                    raise ValidationError(other._overlap_message())
-            for __, other_client, other_start, other_end in wanted[index + 1 :]:
-                if other_client == client_id and _dates_overlap(
-                    start, end, other_start, other_end
-                ):
-                    raise ValidationError(
-                        _(
-                            "Two of these subscriptions overlap: a client has "
-                            "one plan at a time."
+        others_by_client = others.grouped("client_id")
+        wanted_by_client = {}
+        for __, client_id, start, end in wanted:
+            wanted_by_client.setdefault(client_id, []).append((start, end))
+        for client_id, ranges in wanted_by_client.items():
+            client = self.env["permanence.client"].browse(client_id)
+            for other in others_by_client.get(client, []):
+                for start, end in ranges:
+                    if _dates_overlap(start, end, other.date_start, other.date_end):
+                        raise ValidationError(other._overlap_message())
+            for index, (start, end) in enumerate(ranges):
+                for other_start, other_end in ranges[index + 1 :]:
+                    if _dates_overlap(start, end, other_start, other_end):
+                        raise ValidationError(
+                            _(
+                                "Two of these subscriptions overlap: a client "
+                                "has one plan at a time."
+                            )
                         )
-                    )
 
     @api.model
     @contextmanager

@@ -2,10 +2,12 @@ import threading
 import time
 from contextlib import closing
 
-from odoo import SUPERUSER_ID, api, sql_db
+from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
+
+from .common import PermanenceCase
 
 WAIT = 20  # seconds, upper bound of every wait in these tests
 
@@ -178,3 +180,49 @@ class TestConcurrentSubscriptions(CommittedCase):
             with Subscription._overlap_guard():
                 cr.execute(insert, [*values, "2026-10-01", "2026-11-30"])
             cr.rollback()
+
+
+@tagged("post_install", "-at_install")
+class TestSubscriptionOverlapMessage(PermanenceCase):
+    """Without a race, an overlap is refused in Python before anything is
+    written: the clear message, and no database error in the log."""
+
+    def test_overlap_refused_before_the_database(self):
+        plan = self.env["permanence.plan"].create(
+            {"name": "Essentiel", "unit": "calls"}
+        )
+        Subscription = self.env["permanence.subscription"]
+
+        def subscribe(start, end=None, **vals):
+            return Subscription.create(
+                dict(
+                    client_id=self.client.id,
+                    plan_id=plan.id,
+                    date_start=start,
+                    date_end=end,
+                    **vals,
+                )
+            )
+
+        first = subscribe("2026-01-01", "2026-06-30")
+        with self.assertNoLogs("odoo.sql_db", "ERROR"):
+            with self.assertRaisesRegex(ValidationError, "already has the plan"):
+                subscribe("2026-06-01")
+            with self.assertRaisesRegex(ValidationError, "Two of these"):
+                Subscription.create(
+                    [
+                        {
+                            "client_id": self.client.id,
+                            "plan_id": plan.id,
+                            "date_start": start,
+                        }
+                        for start in ("2027-01-01", "2027-02-01")
+                    ]
+                )
+            second = subscribe("2026-07-01")
+            with self.assertRaisesRegex(ValidationError, "already has the plan"):
+                second.date_start = "2026-06-30"
+        # An archived subscription leaves room.
+        first.active = False
+        second.date_start = "2026-06-01"
+        self.assertEqual(second.date_start, fields.Date.to_date("2026-06-01"))
