@@ -352,7 +352,18 @@ class PermanenceAgenda(models.Model):
         times already known and show the error on the agenda."""
         now = fields.Datetime.now()
         busy_model = self.env["permanence.agenda.busy"].sudo()
+        batch = self.env["permanence.batch"]
         for agenda in self.sudo().filtered("import_url"):
+            with batch._row("_import_set_aside", agenda):
+                agenda._import_busy_times_one(busy_model, now)
+
+    def _import_set_aside(self, error):
+        """An unexpected error while importing (called apart from the
+        batch): shown on the agenda; the busy times already known stay."""
+        self.write({"import_date": fields.Datetime.now(), "import_error": error})
+
+    def _import_busy_times_one(self, busy_model, now):
+        for agenda in self:
             start = pytz.utc.localize(now - timedelta(days=IMPORT_DAYS_BACK))
             end = pytz.utc.localize(now + timedelta(days=IMPORT_DAYS_AHEAD))
             try:

@@ -7,6 +7,13 @@ import vobject
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.permanence_telephonique.tests.common import (
+    BATCH_LOGGERS,
+    REFUSED,
+    refuse_rows,
+)
 
 from .common import AgendaCase
 
@@ -225,6 +232,24 @@ class TestCalendarInterop(AgendaCase, HttpCase):
         )
         self.env["permanence.agenda"]._cron_import_busy_times()
         self.assertEqual(len(self.doctor_agenda.busy_ids), 4)
+
+    def test_cron_goes_past_an_agenda_the_database_refuses(self):
+        url = self.serve("/shared.ics", self.recurring_calendar())
+        (self.doctor_agenda | self.room_agenda).import_url = url
+        refuse_rows(
+            self.env.cr,
+            "permanence_agenda_busy",
+            "INSERT",
+            "NEW.agenda_id = %s",
+            self.doctor_agenda.id,
+        )
+        with mute_logger(*BATCH_LOGGERS):
+            self.env["permanence.agenda"]._cron_import_busy_times()
+        self.assertEqual(len(self.room_agenda.busy_ids), 4)
+        self.assertFalse(self.room_agenda.import_error)
+        self.assertFalse(self.doctor_agenda.busy_ids)
+        self.assertIn(REFUSED, self.doctor_agenda.import_error)
+        self.assertTrue(self.doctor_agenda.import_date)
 
     # vCard -----------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from . import permanence_call
 from . import permanence_call_answer
 from . import permanence_message
 from . import res_partner
+from . import permanence_batch
 from . import permanence_outbox_mixin
 from . import permanence_sms_gateway
 from . import permanence_sms_outbox

@@ -4,7 +4,7 @@ from odoo.tools.sql import create_index
 
 from ..tools import filtering, phone
 from .permanence_client import ANSWERING_STATES
-from .permanence_filter_rule import CALLER_CATEGORIES
+from .permanence_filter_rule import CALLER_CATEGORIES, FILTER_ACTIONS
 
 OUTCOMES = [
     ("message", "Message taken"),
@@ -166,17 +166,29 @@ class PermanenceCall(models.Model):
     client_warning = fields.Char(compute="_compute_client_warning")
     client_usage_summary = fields.Char(related="client_id.usage_summary")
     client_usage_percent = fields.Float(related="client_id.usage_percent")
+    # Facts about the call, recorded when it happens: they follow the call's
+    # own values (client, time, caller), never the client's configuration
+    # of today (a coverage or a filtering rule changed later).
     in_coverage = fields.Boolean(
-        string="In contract hours", compute="_compute_in_coverage", store=True
+        string="In contract hours",
+        compute="_compute_in_coverage",
+        store=True,
+        help="Whether the call came within the contract hours as they were "
+        "when it came.",
     )
     filter_rule_id = fields.Many2one(
         comodel_name="permanence.filter.rule",
         string="Filtering rule applied",
         compute="_compute_filter_rule_id",
         store=True,
+        ondelete="restrict",
     )
     filter_action = fields.Selection(
-        related="filter_rule_id.action", string="Filtering"
+        selection=FILTER_ACTIONS,
+        string="Filtering",
+        compute="_compute_filter_action",
+        store=True,
+        help="What the rule said to do when the call came.",
     )
     filter_note = fields.Char(related="filter_rule_id.note")
     emergency_ids = fields.One2many(
@@ -316,24 +328,14 @@ class PermanenceCall(models.Model):
             else:
                 call.client_warning = False
 
-    @api.depends(
-        "client_id.coverage_mode",
-        "client_id.resource_calendar_id",
-        "client_id.tz",
-        "date_start",
-    )
+    @api.depends("client_id", "date_start")
     def _compute_in_coverage(self):
         for call in self:
             call.in_coverage = bool(call.client_id) and call.client_id._is_covered_at(
                 call.date_start or fields.Datetime.now()
             )
 
-    @api.depends(
-        "client_id.filter_rule_ids.active",
-        "caller_number",
-        "partner_id",
-        "caller_category",
-    )
+    @api.depends("client_id", "caller_number", "partner_id", "caller_category")
     def _compute_filter_rule_id(self):
         rule_model = self.env["permanence.filter.rule"]
         for call in self:
@@ -345,6 +347,11 @@ class PermanenceCall(models.Model):
                 category=call.caller_category,
             )
             call.filter_rule_id = rule_model.browse(chosen["id"]) if chosen else False
+
+    @api.depends("filter_rule_id")
+    def _compute_filter_action(self):
+        for call in self:
+            call.filter_action = call.filter_rule_id.action
 
     @api.depends("client_id", "caller_number", "partner_id")
     def _compute_history(self):

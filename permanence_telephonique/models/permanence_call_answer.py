@@ -20,7 +20,9 @@ class PermanenceCallAnswer(models.Model):
         required=True,
         ondelete="restrict",
     )
-    sequence = fields.Integer(related="question_id.sequence", store=True)
+    # The order the questions had when the call was taken: reordering the
+    # script later does not reorder past calls.
+    sequence = fields.Integer(compute="_compute_sequence", store=True, precompute=True)
     question = fields.Char(related="question_id.name", string="Question asked")
     answer_type = fields.Selection(related="question_id.answer_type")
     required = fields.Boolean(related="question_id.required")
@@ -35,7 +37,14 @@ class PermanenceCallAnswer(models.Model):
     )
     is_answered = fields.Boolean(compute="_compute_value_display", store=True)
 
-    @api.depends("answer_type", "value_text", "value_boolean", "value_date")
+    @api.depends("question_id")
+    def _compute_sequence(self):
+        for answer in self:
+            answer.sequence = answer.question_id.sequence
+
+    # The question's kind as it was when answered (not ``answer_type``: a
+    # question changed later does not rewrite past answers).
+    @api.depends("question_id", "value_text", "value_boolean", "value_date")
     def _compute_value_display(self):
         yes_no = dict(self._fields["value_boolean"]._description_selection(self.env))
         for answer in self:

@@ -384,10 +384,20 @@ class PermanenceClient(models.Model):
             [("daily_digest", "=", True), ("state", "in", ANSWERING_STATES)]
         )
         template = template.with_context(permanence_digest_since=since)
+        batch = self.env["permanence.batch"]
         for client in clients.with_context(permanence_digest_since=since):
-            if client._digest_messages() or client._digest_calls():
-                template.send_mail(client.id)
+            with batch._row("_digest_set_aside", client):
+                if client._digest_messages() or client._digest_calls():
+                    template.send_mail(client.id)
         return len(clients)
+
+    def _digest_set_aside(self, error):
+        """The digest of these clients failed (called apart from the batch):
+        say so on the account, for its manager."""
+        for client in self:
+            client.message_post(
+                body=client.env._("The daily digest could not be sent: %s", error)
+            )
 
     def _digest_since(self):
         return self.env.context.get(

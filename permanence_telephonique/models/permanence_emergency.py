@@ -487,28 +487,62 @@ class PermanenceEmergency(models.Model):
                 order="id",
             )
         )
-        moved = self.browse()
+        batch = self.env["permanence.batch"]
+        moved = seen = self.browse()
         for attempt in attempts:
             emergency = attempt.emergency_id
-            if emergency in moved or emergency.state not in OPEN_STATES:
+            if emergency in seen or emergency.state not in OPEN_STATES:
                 continue
-            emergency._mark_reached(
-                attempt,
-                "acknowledged",
-                when=attempt.message_id.date_acknowledged or fields.Datetime.now(),
-            )
-            moved |= emergency
+            seen |= emergency
+            with batch._row("_advance_set_aside", emergency) as row:
+                emergency._mark_reached(
+                    attempt,
+                    "acknowledged",
+                    when=attempt.message_id.date_acknowledged or fields.Datetime.now(),
+                )
+            if not row.error:
+                moved |= emergency
         due = self.sudo().search(
             [
                 ("state", "=", "running"),
                 ("due_at", "!=", False),
                 ("due_at", "<=", fields.Datetime.now()),
+                ("id", "not in", seen.ids),
             ],
             limit=limit,
             order="due_at, id",
         )
-        due._advance("timeout")
-        return len(moved | due)
+        for emergency in due:
+            with batch._row("_advance_set_aside", emergency) as row:
+                emergency._advance("timeout")
+            if not row.error:
+                moved |= emergency
+        return len(moved)
+
+    def _advance_set_aside(self, error):
+        """An unexpected error stopped the automatic escalation of these
+        emergencies (called apart from the batch): no more automatic step;
+        the emergency stays open for the operators, who carry on by hand,
+        and the fallback person (or the account manager) is told."""
+        self.write({"due_at": False})
+        for emergency in self:
+            note = emergency.env._(
+                "The automatic escalation stopped on an unexpected error: "
+                "%s. Carry on by hand with the on-call list.",
+                error,
+            )
+            emergency.message_post(body=note)
+            responsible = (
+                emergency.protocol_id.fallback_user_id
+                or emergency.client_id.user_id
+                or emergency.env.ref("base.user_admin")
+            )
+            emergency.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=responsible.id,
+                summary=emergency.env._("Emergency: escalation stopped"),
+                note=note,
+            )
 
     # Operator buttons ------------------------------------------------------
 

@@ -518,9 +518,70 @@ class PermanenceInvoiceRun(models.Model):
         for (start, end), client_ids in periods.items():
             clients = self.env["permanence.client"].browse(client_ids)
             clients -= self._invoiced_records(clients, start, end).client_id
-            if clients:
-                runs |= self._invoice_period(start, end, clients, trigger="cron")
+            for company_clients in clients.grouped("company_id").values():
+                runs |= self._invoice_period_guarded(start, end, company_clients)
         return runs
+
+    @api.model
+    def _invoice_period_guarded(self, period_start, period_end, clients):
+        """Scheduled invoicing of ``clients`` (of one company): in one run,
+        or client by client when that run fails on an unexpected error, so
+        that one bad client is shown skipped with its error (written apart,
+        by ``permanence.batch``) and the others are invoiced."""
+        batch = self.env["permanence.batch"]
+
+        def set_aside(rows, error):
+            rows.env["permanence.invoice.run"]._invoice_set_aside(
+                rows, period_start, period_end, error
+            )
+
+        if len(clients) > 1:
+            # The whole company first: on failure, nothing is recorded yet,
+            # the clients are tried one by one.
+            with batch._row(lambda rows, error: None, clients) as row:
+                run = self._invoice_period(
+                    period_start, period_end, clients, trigger="cron"
+                )
+            if not row.error:
+                return run
+        runs = self.browse()
+        for client in clients:
+            with batch._row(set_aside, client) as row:
+                run = self._invoice_period(
+                    period_start, period_end, client, trigger="cron"
+                )
+            if not row.error:
+                runs |= run
+        return runs
+
+    @api.model
+    def _invoice_set_aside(self, clients, period_start, period_end, error):
+        """The scheduled invoicing of ``clients`` failed (called apart from
+        the batch): a run showing them skipped with the error, for the
+        billing team; the next run tries them again."""
+        text = self.env._("Unexpected error: %s", error)
+        return self.with_company(clients.company_id[:1]).create(
+            {
+                "company_id": clients.company_id[:1].id,
+                "period_start": period_start,
+                "period_end": period_end,
+                "client_ids": [Command.set(clients.ids)],
+                "trigger": "cron",
+                "state": "done",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "client_id": client.id,
+                            "period_start": period_start,
+                            "period_end": period_end,
+                            "state": "skipped",
+                            "message": text,
+                        }
+                    )
+                    for client in clients
+                ],
+            }
+        )
 
     # Navigation ------------------------------------------------------------
 

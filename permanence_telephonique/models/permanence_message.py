@@ -375,9 +375,31 @@ class PermanenceMessage(models.Model):
             limit=limit,
             order="escalation_due_at",
         )
+        batch = self.env["permanence.batch"]
         for message in due:
-            message._escalate_step()
+            with batch._row("_escalation_set_aside", message):
+                message._escalate_step()
         return len(due)
+
+    def _escalation_set_aside(self, error):
+        """An unexpected error stopped the escalation of these messages
+        (called apart from the batch): it stops here, and the account
+        manager is asked to follow up by hand."""
+        self.write({"escalation_due_at": False})
+        for message in self:
+            note = message.env._(
+                "The escalation stopped on an unexpected error: %s", error
+            )
+            message.message_post(body=note)
+            responsible = message.client_id.user_id or message.env.ref(
+                "base.user_admin"
+            )
+            message.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=responsible.id,
+                summary=message.env._("Escalation stopped: follow up by hand"),
+                note=note,
+            )
 
     def _escalate_step(self):
         """One step of the escalation of an unacknowledged message: the next

@@ -78,23 +78,32 @@ class PermanenceOutboxMixin(models.AbstractModel):
         """Send what is due, each row locked so that two workers never send
         the same one; with ``auto_commit`` each result is committed at once
         so that a crash loses at most the row in flight (sent again later,
-        with the same idempotency reference)."""
-        done = 0
-        while done < limit:
-            self.flush_model()
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM %s WHERE state = 'pending' "
-                    "AND next_attempt_at <= %s "
-                    "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
-                    SQL.identifier(self._table),
-                    fields.Datetime.now(),
-                )
-            )
-            row = self.env.cr.fetchone()
-            if not row:
-                break
-            self.sudo().browse(row[0])._send_once()
+        with the same idempotency reference).
+
+        Each row is handled in its own savepoint (``permanence.batch``): an
+        unexpected error is written on that row apart, the row is tried
+        again later like a failed try, and the batch goes on. A worker that
+        dies while sending holds nothing: its lock goes with its
+        connection, and the row, still pending, is taken by the next run."""
+        batch = self.env["permanence.batch"]
+        done = conflicts = 0
+        tried = []
+        while done < limit and conflicts < 3:
+            with batch._row("_outbox_set_aside") as row:
+                row.record = self._lock_next_due(tried)
+                if not row.record:
+                    break
+                tried.append(row.record.id)
+                row.record._send_once()
+            if row.conflict:
+                # Another worker changed a row after this transaction began:
+                # with a new snapshot (in the cron) the batch goes on, else
+                # the next run does.
+                conflicts += 1
+                if not auto_commit:
+                    break
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                continue
             done += 1
             if auto_commit:
                 # Only in the cron: each send result is kept even if a later
@@ -103,10 +112,31 @@ class PermanenceOutboxMixin(models.AbstractModel):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
 
+    @api.model
+    def _lock_next_due(self, skip_ids=()):
+        """The oldest due row no other worker holds, locked until the end of
+        the transaction (or of the savepoint it is taken in)."""
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE state = 'pending' "
+                "AND next_attempt_at <= %s AND id != ALL(%s) "
+                "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                SQL.identifier(self._table),
+                fields.Datetime.now(),
+                list(skip_ids),
+            )
+        )
+        row = self.env.cr.fetchone()
+        return self.sudo().browse(row[0]) if row else self.browse()
+
     def _send_once(self):
         self.ensure_one()
         try:
-            ok, reference, error, permanent = self._send_now()
+            # A database error while sending is a failed try like any other:
+            # rolled back alone, so that the try can still be recorded.
+            with self.env.cr.savepoint():
+                ok, reference, error, permanent = self._send_now()
         except Exception as exc:  # noqa: BLE001 - recorded, retried
             _logger.exception("%s %s failed", self._name, self.id)
             ok, reference, error, permanent = False, "", str(exc), False
@@ -135,6 +165,30 @@ class PermanenceOutboxMixin(models.AbstractModel):
             return
         self.write({"state": "failed", "attempt_count": count, "last_error": error})
         self._on_failed()
+
+    def _outbox_set_aside(self, error):
+        """An unexpected error while handling these rows (``permanence.batch``
+        calls this apart from the batch): counted as a failed try, so the
+        row waits for its next try and the others go first; after the last
+        try it is failed, for a person to see."""
+        now = fields.Datetime.now()
+        for outbox in self:
+            count = outbox.attempt_count + 1
+            delay = routing.next_attempt_delay(count)
+            text = outbox.env._("Unexpected error: %s", error)
+            vals = {"attempt_count": count, "last_error": text}
+            if delay is None:
+                vals["state"] = "failed"
+            else:
+                vals["next_attempt_at"] = now + delay
+            outbox.write(vals)
+            try:
+                with outbox.env.cr.savepoint():
+                    outbox._record_attempt(False, "", text)
+                    if delay is None:
+                        outbox._on_failed()
+            except Exception:  # noqa: BLE001 - the row itself is set aside
+                _logger.exception("%s %s: follow-up failed", outbox._name, outbox.id)
 
     def _send_now(self):
         raise NotImplementedError

@@ -1,13 +1,16 @@
 # Copyright 2026 Permanence Téléphonique Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
-from datetime import datetime, time, timedelta
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
 
+import psycopg2
 import pytz
+from psycopg2 import errorcodes
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, sql
 
 from ..tools import billing
 
@@ -15,6 +18,8 @@ _logger = logging.getLogger(__name__)
 
 # Client states after which nothing more is billed past the subscription's end.
 STOPPED_STATES = ("suspended", "closed")
+NO_OVERLAP = "permanence_subscription_no_overlap"
+OVERLAP_FIELDS = {"client_id", "date_start", "date_end", "active"}
 
 
 class PermanenceSubscription(models.Model):
@@ -110,6 +115,124 @@ class PermanenceSubscription(models.Model):
         ),
     ]
 
+    def init(self):
+        """A client has one plan at a time, whoever writes: a PostgreSQL
+        exclusion constraint over the dates (like the agenda's bookings), so
+        that two saves at the same moment cannot both pass the Python
+        check."""
+        super().init()
+        cr = self.env.cr
+        if sql.constraint_definition(cr, self._table, NO_OVERLAP):
+            return
+        client_key = SQL("client_id WITH =")
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+        except psycopg2.Error:
+            # Without btree_gist (not allowed to create it), compare the
+            # client as a one-value range, which gist supports natively.
+            _logger.info("btree_gist unavailable, client compared as a range")
+            client_key = SQL("int4range(client_id, client_id, '[]') WITH &&")
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    SQL(
+                        """ALTER TABLE %s ADD CONSTRAINT %s EXCLUDE USING gist (
+                               %s, daterange(date_start, date_end, '[]') WITH &&
+                           ) WHERE (active)""",
+                        SQL.identifier(self._table),
+                        SQL.identifier(NO_OVERLAP),
+                        client_key,
+                    )
+                )
+        except psycopg2.IntegrityError:
+            _logger.warning(
+                "Overlapping subscriptions exist: end them, then update the "
+                "module to add the constraint %s.",
+                NO_OVERLAP,
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_overlap_before([(self.browse(), vals) for vals in vals_list])
+        with self._overlap_guard():
+            return super().create(vals_list)
+
+    def write(self, vals):
+        if OVERLAP_FIELDS & set(vals):
+            self._check_overlap_before([(sub, vals) for sub in self])
+        with self._overlap_guard():
+            return super().write(vals)
+
+    @api.model
+    def _check_overlap_before(self, changes):
+        """The overlap check of ``_check_no_overlap``, before the database
+        is written (which would refuse it, but with an error in the log):
+        ``changes`` are ``(subscription or empty, values)`` pairs."""
+        wanted = []
+        today = fields.Date.context_today(self)
+        for subscription, vals in changes:
+            if not vals.get("active", subscription.active if subscription else True):
+                continue
+            client_id = vals.get("client_id", subscription.client_id.id)
+            start = fields.Date.to_date(
+                vals.get("date_start", subscription.date_start or today)
+            )
+            end = fields.Date.to_date(vals.get("date_end", subscription.date_end))
+            if client_id and start:
+                wanted.append((subscription.id, client_id, start, end))
+        if not wanted:
+            return
+        others = self.search(
+            [
+                ("client_id", "in", [client_id for __, client_id, *__ in wanted]),
+                ("id", "not in", [sub_id for sub_id, *__ in wanted if sub_id]),
+            ]
+        )
+        others_by_client = others.grouped("client_id")
+        wanted_by_client = {}
+        for __, client_id, start, end in wanted:
+            wanted_by_client.setdefault(client_id, []).append((start, end))
+        for client_id, ranges in wanted_by_client.items():
+            client = self.env["permanence.client"].browse(client_id)
+            for other in others_by_client.get(client, []):
+                for start, end in ranges:
+                    if _dates_overlap(start, end, other.date_start, other.date_end):
+                        raise ValidationError(other._overlap_message())
+            for index, (start, end) in enumerate(ranges):
+                for other_start, other_end in ranges[index + 1 :]:
+                    if _dates_overlap(start, end, other_start, other_end):
+                        raise ValidationError(
+                            _(
+                                "Two of these subscriptions overlap: a client "
+                                "has one plan at a time."
+                            )
+                        )
+
+    @api.model
+    @contextmanager
+    def _overlap_guard(self):
+        """Turn the database's refusal of overlapping subscriptions (another
+        transaction saved one for the same client at the same moment) into
+        the same clear error as the Python check."""
+        try:
+            with self.env.cr.savepoint():
+                yield
+        except psycopg2.Error as exc:
+            if (
+                exc.pgcode != errorcodes.EXCLUSION_VIOLATION
+                or exc.diag.constraint_name != NO_OVERLAP
+            ):
+                raise
+            raise ValidationError(
+                _(
+                    "This client already has a subscription for these dates "
+                    "(saved by someone else a moment ago): a client has one "
+                    "plan at a time. Reload the page, then end the other "
+                    "subscription the day before this one starts."
+                )
+            ) from None
+
     @api.depends("client_id.partner_id")
     def _compute_invoice_partner_id(self):
         for subscription in self:
@@ -146,16 +269,19 @@ class PermanenceSubscription(models.Model):
         for subscription in subscriptions:
             for other in by_client[subscription.client_id] - subscription:
                 if subscription._overlaps(other.date_start, other.date_end):
-                    raise ValidationError(
-                        _(
-                            "The client %(client)s already has the plan "
-                            "%(plan)s from %(start)s: end it the day before "
-                            "the new subscription starts.",
-                            client=subscription.client_id.display_name,
-                            plan=other.plan_id.display_name,
-                            start=other.date_start,
-                        )
-                    )
+                    raise ValidationError(other._overlap_message())
+
+    def _overlap_message(self):
+        """Why a subscription overlapping this one is refused."""
+        self.ensure_one()
+        return _(
+            "The client %(client)s already has the plan "
+            "%(plan)s from %(start)s: end it the day before "
+            "the new subscription starts.",
+            client=self.client_id.display_name,
+            plan=self.plan_id.display_name,
+            start=self.date_start,
+        )
 
     def _overlaps(self, date_start, date_end):
         self.ensure_one()
@@ -447,6 +573,7 @@ class PermanenceSubscription(models.Model):
             "permanence_telephonique.mail_template_permanence_usage_alert"
         )
         alerted = self.browse()
+        batch = self.env["permanence.batch"]
         for subscription in subscriptions:
             values = usage.get(subscription.id)
             if not values:
@@ -459,16 +586,26 @@ class PermanenceSubscription(models.Model):
             threshold = billing.reached_threshold(values["percent"], level)
             if not threshold:
                 continue
-            subscription.write(
-                {
-                    "alert_period_start": values["period_start"],
-                    "alert_level": threshold,
-                }
-            )
-            subscription._notify_usage(threshold, values, template)
-            alerted |= subscription
+            with batch._row("_usage_alert_set_aside", subscription) as row:
+                subscription.write(
+                    {
+                        "alert_period_start": values["period_start"],
+                        "alert_level": threshold,
+                    }
+                )
+                subscription._notify_usage(threshold, values, template)
+            if not row.error:
+                alerted |= subscription
         _logger.info("usage alerts sent for %s subscriptions", len(alerted))
         return alerted
+
+    def _usage_alert_set_aside(self, error):
+        """The usage alert of these subscriptions failed (called apart from
+        the batch): noted on the subscription; the next run tries again."""
+        for subscription in self:
+            subscription.message_post(
+                body=subscription.env._("The usage alert could not be sent: %s", error)
+            )
 
     def _notify_usage(self, threshold, values, template):
         self.ensure_one()
@@ -523,6 +660,11 @@ class PermanenceSubscription(models.Model):
         # Not started yet: nothing to bill at all.
         (running - started).write({"active": False})
         return started
+
+
+def _dates_overlap(start, end, other_start, other_end):
+    """Whether two date ranges overlap (an end None: open-ended)."""
+    return start <= (other_end or date.max) and other_start <= (end or date.max)
 
 
 def _format_units(value):

@@ -12,3 +12,6 @@ from . import test_billing_tools
 from . import test_billing
 from . import test_i18n
 from . import test_demo
+from . import test_history
+from . import test_concurrency
+from . import test_batch

@@ -1,4 +1,5 @@
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import SQL
 
 OPERATOR = "permanence_telephonique.group_permanence_operator"
 SUPERVISOR = "permanence_telephonique.group_permanence_supervisor"
@@ -118,3 +119,38 @@ class PermanenceCase(TransactionCase):
     @classmethod
     def new_call(cls, client, **vals):
         return cls.env["permanence.call"].create(dict(client_id=client.id, **vals))
+
+
+# A row the database refuses: what an injected failure raises, and the
+# loggers that report it (muted in the tests that inject one).
+REFUSED = "refused by the database for this row"
+BATCH_LOGGERS = (
+    "odoo.addons.permanence_telephonique.models.permanence_batch",
+    "odoo.addons.permanence_telephonique.models.permanence_outbox_mixin",
+    "odoo.sql_db",
+)
+
+
+def refuse_rows(cr, table, event, when, *params):
+    """Make the database refuse the ``event`` (INSERT or UPDATE) of the rows
+    of ``table`` matching ``when`` (a trigger condition on NEW and OLD) with a
+    real error (a check violation), as a corrupt or unexpected row would.
+    Created in the caller's transaction: it goes away with it."""
+    cr.execute(
+        SQL(
+            "CREATE OR REPLACE FUNCTION permanence_test_refuse() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION %s "
+            "USING ERRCODE = 'check_violation'; END $$",
+            SQL(f"'{REFUSED}'"),
+        )
+    )
+    cr.execute(
+        SQL(
+            "CREATE TRIGGER %s BEFORE %s ON %s FOR EACH ROW WHEN (%s) "
+            "EXECUTE FUNCTION permanence_test_refuse()",
+            SQL.identifier(f"permanence_test_refuse_{table}"),
+            SQL("UPDATE" if event == "UPDATE" else "INSERT"),
+            SQL.identifier(table),
+            SQL(when, *params),
+        )
+    )

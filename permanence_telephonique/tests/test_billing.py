@@ -13,6 +13,7 @@ from odoo.tools import mute_logger
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from ..tools import billing
+from .common import BATCH_LOGGERS, REFUSED, refuse_rows
 
 JAN_START = date(2026, 1, 1)
 JAN_END = date(2026, 1, 31)
@@ -474,6 +475,61 @@ class TestBilling(AccountTestInvoicingCommon):
         self.assertEqual(runs.line_ids.mapped("period_start"), [start])
         self.assertEqual(runs.invoice_count, 1)
         self.assertFalse(self.env["permanence.invoice.run"]._cron_invoice())
+
+    def test_cron_invoices_past_a_client_the_database_refuses(self):
+        today = fields.Date.context_today(self.client)
+        start, _end = billing.previous_period(today)
+        refused_partner = self.env["res.partner"].create(
+            {
+                "name": "Serrurerie Refusée",
+                "is_company": True,
+                "street": "2 rue du Test",
+                "city": "Paris",
+                "zip": "75002",
+            }
+        )
+        refused = self._new_client("Serrurerie Refusée", "REFUSED", refused_partner)
+        self._subscribe(start=start - timedelta(days=40))
+        self._subscribe(client=refused, start=start - timedelta(days=40))
+        refuse_rows(
+            self.env.cr,
+            "account_move",
+            "INSERT",
+            "NEW.partner_id = %s",
+            refused_partner.id,
+        )
+        Run = self.env["permanence.invoice.run"]
+        with mute_logger(*BATCH_LOGGERS):
+            runs = Run._cron_invoice()
+        self.assertEqual(runs.line_ids.client_id, self.client)
+        self.assertEqual(runs.invoice_count, 1)
+        record = Run.search([("line_ids.client_id", "=", refused.id)]).line_ids
+        self.assertEqual(record.state, "skipped")
+        self.assertEqual(record.period_start, start)
+        self.assertIn(REFUSED, record.message)
+
+    def test_usage_alerts_go_past_a_subscription_the_database_refuses(self):
+        today = fields.Date.context_today(self.client)
+        start, _end = billing.period_of(today)
+        self.plan.included_units = 5
+        other = self._new_client("Serrurerie Alertée", "ALERT", self.client_partner)
+        good = self._subscribe(start=start)
+        bad = self._subscribe(client=other, start=start)
+        when = datetime.combine(start, datetime.min.time())
+        self._calls([60] * 4, when=when)
+        self._calls([60] * 4, client=other, when=when)
+        refuse_rows(
+            self.env.cr,
+            "permanence_subscription",
+            "UPDATE",
+            "NEW.id = %s AND NEW.alert_level > 0",
+            bad.id,
+        )
+        Subscription = self.env["permanence.subscription"]
+        with mute_logger(*BATCH_LOGGERS):
+            self.assertEqual(Subscription._cron_usage_alerts(), good)
+        self.assertEqual((good.alert_level, bad.alert_level), (80, 0))
+        self.assertIn(REFUSED, bad.message_ids[0].body)
 
     def test_wizard_preview_and_confirm(self):
         self._subscribe()

@@ -5,9 +5,10 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..tools import emergency as emergency_tools
-from .common import PermanenceCase
+from .common import BATCH_LOGGERS, REFUSED, PermanenceCase, refuse_rows
 
 CONSOLE = "permanence_telephonique.permanence_call_view_form_console"
 
@@ -403,3 +404,31 @@ class TestEmergency(HttpCase, PermanenceCase):
         with self.assertRaises(AccessError):
             protocol.with_user(self.operator).check_access("read")
         protocol.with_user(self.allowed_operator).check_access("read")
+
+    def test_cron_goes_past_an_emergency_the_database_refuses(self):
+        """One emergency whose next step cannot be written does not stop the
+        others: it keeps its step, stops escalating by itself, and the
+        fallback person is told to carry on by hand."""
+        with freeze_time("2025-01-08 20:00:00") as frozen:
+            emergencies = self.Emergency._start_for_calls(self._call() | self._call())
+            self.assertEqual(len(emergencies), 2)
+            bad, good = emergencies.sorted("id")
+            refuse_rows(
+                self.env.cr,
+                "permanence_emergency",
+                "UPDATE",
+                "NEW.id = %s AND NEW.step_index IS DISTINCT FROM OLD.step_index",
+                bad.id,
+            )
+            frozen.tick(timedelta(minutes=5))
+            with mute_logger(*BATCH_LOGGERS):
+                self.assertEqual(self._cron(), 1)
+            self.assertEqual(good.current_attempt_id.channel, "sms")
+            self.assertEqual(bad.current_attempt_id.channel, "call")
+            self.assertEqual(bad.state, "running", "still open for the operators")
+            self.assertFalse(bad.due_at, "out of the way")
+            self.assertEqual(bad.activity_ids.user_id, self.supervisor)
+            self.assertIn(REFUSED, bad.activity_ids.note)
+            frozen.tick(timedelta(minutes=10))
+            self.assertEqual(self._cron(), 1, "only the good one goes on")
+            self.assertEqual(good.current_attempt_id.channel, "email")
