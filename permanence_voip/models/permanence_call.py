@@ -181,6 +181,17 @@ class PermanenceCall(models.Model):
         }
 
     @api.model
+    def _voip_changes(self, pbx, call, event):
+        """What ``event`` changes on ``call`` (empty: a new call)."""
+        changes = events.apply(call._voip_values() if call else None, event)
+        changes = {key: (value or False) for key, value in changes.items()}
+        if event["event"] == "answered" and event["operator"]:
+            user = self._voip_find_operator(pbx, event["operator"])
+            if user and user != call.user_id:
+                changes["user_id"] = user.id
+        return changes
+
+    @api.model
     def _voip_process(self, pbx, event):
         """Apply a validated ``event`` from ``pbx``; return the call and
         what happened (created, updated, unchanged). Runs as superuser in the
@@ -203,28 +214,36 @@ class PermanenceCall(models.Model):
                 event,
                 transfer_to=pbx._e164(event["transfer_to"]) or event["transfer_to"],
             )
+        # The events of one call are processed one at a time, whatever
+        # arrives together; the lock is released at commit. The caller's
+        # transaction reads in READ COMMITTED (see the controller), so the
+        # search below sees the call the previous holder created.
+        self.env.cr.execute(
+            "SELECT pg_advisory_xact_lock(%s)",
+            [events.lock_key(pbx.company_id.id, event["call_id"])],
+        )
         call = Call.search(domain, limit=1)
-        before = call.state if call else None
-        changes = events.apply(call._voip_values() if call else None, event)
-        changes = {key: (value or False) for key, value in changes.items()}
-        if event["event"] == "answered" and event["operator"]:
-            user = self._voip_find_operator(pbx, event["operator"])
-            if user and user != call.user_id:
-                changes["user_id"] = user.id
+        before, result = None, None
         if not call:
+            changes = self._voip_changes(pbx, call, event)
             try:
                 with self.env.cr.savepoint():
                     call = Call.create(self._voip_create_values(pbx, event, changes))
                 result = "created"
-            except pg_errors.UniqueViolation as error:
-                # Another event of the same new call was committed meanwhile:
-                # have Odoo replay the request, which then finds the call.
-                raise pg_errors.SerializationFailure(str(error)) from error
-        elif changes:
-            call.write(changes)
-            result = "updated"
-        else:
-            result = "unchanged"
+            except pg_errors.UniqueViolation:
+                # Created meanwhile by a writer that does not take the lock
+                # (a CDR import): committed, hence visible now.
+                call = Call.search(domain, limit=1)
+                if not call:
+                    raise
+        if not result:
+            before = call.state
+            changes = self._voip_changes(pbx, call, event)
+            if changes:
+                call.write(changes)
+                result = "updated"
+            else:
+                result = "unchanged"
         if changes.get("transfer_number"):
             call.message_post(
                 body=_("The PBX transferred the call to %s.", call.transfer_number)

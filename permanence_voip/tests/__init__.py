@@ -2,6 +2,7 @@ from . import test_install
 from . import test_tools
 from . import test_lookup
 from . import test_webhook
+from . import test_webhook_hostile
 from . import test_screen_pop
 from . import test_pbx_api
 from . import test_cdr_import

@@ -43,3 +43,17 @@ class TestInstall(TransactionCase):
             pbx.env._("No telephony platform is set up for %s.", "X"),
             "Aucun standard téléphonique n'est configuré pour X.",
         )
+
+    def test_one_call_per_telephony_id_held_by_the_database(self):
+        """The webhook's lock serialises the events of a call; the unique
+        constraint is the database's own guarantee behind it."""
+        self.env.cr.execute(
+            """
+            SELECT pg_get_constraintdef(oid) FROM pg_constraint
+             WHERE conrelid = 'permanence_call'::regclass AND contype = 'u'
+            """
+        )
+        self.assertIn(
+            "UNIQUE (company_id, external_id)",
+            [row[0] for row in self.env.cr.fetchall()],
+        )

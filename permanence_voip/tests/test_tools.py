@@ -99,6 +99,45 @@ class TestEventParsing(BaseCase):
                 events.parse(body)
             self.assertIn(word, err.exception.reason)
 
+    def test_hostile_bodies(self):
+        """Refused with a reason, never another exception."""
+        cases = {
+            b"[" * 1000 + b"]" * 1000: "nested",
+            b'{"a":' * 1000 + b"1" + b"}" * 1000: "nested",
+            self.body(pbx="paris\x00"): "pbx contains a NUL",
+            self.body(to="\ud800"): "to contains a lone surrogate",
+            self.body(extra=["\x00"]): "a field contains a NUL",
+            self.body(**{"\udfff": 1}): "a field contains a lone surrogate",
+            self.body(timestamp="2026-03-02T10:00:00+01:00\x00"): "NUL",
+            self.body(timestamp="0001-01-01T00:00:00+01:00"): "between years",
+            self.body(timestamp="9999-12-31T23:59:59-01:00"): "between years",
+            self.body(timestamp="1999-12-31T23:59:59Z"): "between years",
+            self.body(timestamp="2100-01-01T00:00:00Z"): "between years",
+            self.body(timestamp="\uff12\uff10\uff12\uff16-03-02T10:00:00Z"): "ISO",
+            self.body(timestamp="2026-03-02T10:00:00+24:00"): "ISO",
+            b'{"call_id": ' + b"1" * 5000 + b"}": "JSON",
+        }
+        for body, word in cases.items():
+            with self.subTest(body=body[:60]):
+                with self.assertRaises(events.EventError) as err:
+                    events.parse(body)
+                self.assertIn(word, err.exception.reason)
+                # The reason is sent back as UTF-8 JSON: it must encode.
+                err.exception.reason.encode("utf-8")
+        self.assertEqual(
+            events.parse_timestamp("2099-12-31T23:00:00-05:00"),
+            datetime(2100, 1, 1, 4, 0),
+        )
+
+    def test_lock_key_is_stable_and_per_call(self):
+        key = events.lock_key(1, "1709370000.42")
+        # Stable across processes and Python versions (not ``hash()``).
+        self.assertEqual(key, events.lock_key(1, "1709370000.42"))
+        self.assertEqual(key, 8982467539663567156)
+        self.assertTrue(-(2**63) <= key < 2**63)
+        self.assertNotEqual(key, events.lock_key(2, "1709370000.42"))
+        self.assertNotEqual(key, events.lock_key(1, "1709370000.43"))
+
 
 @tagged("post_install", "-at_install")
 class TestStateMachine(BaseCase):

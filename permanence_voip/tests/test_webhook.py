@@ -242,4 +242,6 @@ class TestWebhook(VoipHttpMixin, VoipCase, HttpCase):
     def test_get_is_refused(self):
         response = self.url_open("/permanence/voip/event")
         self.assertEqual(response.status_code, 405)
+        self.assertEqual(response.headers["Allow"], "POST")
+        self.assertIn("POST", response.json()["reason"])
         self.assertFalse(self.calls())

@@ -18,7 +18,9 @@ final values do not depend on the order events arrive in:
   wrapped up by the operator.
 """
 
+import hashlib
 import json
+import re
 from datetime import datetime, timezone
 
 EVENTS = ("ringing", "answered", "transferred", "hangup")
@@ -35,6 +37,17 @@ TEXT_FIELDS = (
     "recording_url",
 )
 MAX_TEXT = 512
+# A PBX sends its clock's time: anything outside these years is a broken
+# clock or a forged body, and would overflow date arithmetic near year 1 or
+# 9999.
+MIN_YEAR = 2000
+MAX_YEAR = 2099
+# ISO 8601 date and time in ASCII digits; the offset is checked apart to say
+# when it is missing.
+TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?",
+    re.ASCII,
+)
 # Keys of the call dict the machine reads and writes.
 CALL_KEYS = (
     "state",
@@ -59,13 +72,50 @@ class EventError(ValueError):
 
 def parse_timestamp(value):
     """Naive UTC datetime of an ISO 8601 timestamp carrying its offset."""
+    if not isinstance(value, str) or not TIMESTAMP.fullmatch(value.strip()):
+        raise EventError(f"timestamp is not ISO 8601: {value!r}")
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except (AttributeError, ValueError) as error:
+    except ValueError as error:
         raise EventError(f"timestamp is not ISO 8601: {value!r}") from error
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise EventError("timestamp has no UTC offset")
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise EventError(
+            f"timestamp must be between years {MIN_YEAR} and {MAX_YEAR}: {value!r}"
+        )
     return moment.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def _unstorable(text):
+    """Why a decoded string cannot be stored in the database, or None."""
+    if "\x00" in text:
+        return "a NUL character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "a lone surrogate"
+    return None
+
+
+def check_text(data):
+    """Refuse a NUL or a lone surrogate anywhere in the decoded ``data``:
+    keys and strings, however deep (iteratively: the depth is not ours to
+    choose)."""
+    pending = [(None, data)]
+    while pending:
+        field, value = pending.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                label = field or (key if key in TEXT_FIELDS else "a field")
+                pending.append((label, key))
+                pending.append((label, item))
+        elif isinstance(value, list):
+            pending.extend((field, item) for item in value)
+        elif isinstance(value, str):
+            problem = _unstorable(value)
+            if problem:
+                raise EventError(f"{field or 'the body'} contains {problem}")
 
 
 def loads(body):
@@ -74,8 +124,11 @@ def loads(body):
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise EventError("body is not valid JSON") from error
+    except RecursionError as error:
+        raise EventError("body is nested too deep") from error
     if not isinstance(data, dict):
         raise EventError("body must be a JSON object")
+    check_text(data)
     return data
 
 
@@ -110,6 +163,16 @@ def validate(data):
 def parse(body):
     """Raw body (bytes) to a validated event, or :class:`EventError`."""
     return validate(loads(body))
+
+
+def lock_key(company_id, call_id):
+    """A stable signed 64-bit key for ``pg_advisory_xact_lock``, one per
+    call of a company (the calls' unique key): the events of one call are
+    processed one after the other, those of different calls together."""
+    digest = hashlib.blake2b(
+        f"permanence.call:{company_id}:{call_id}".encode(), digest_size=8
+    ).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _earliest(*moments):

@@ -44,20 +44,26 @@ class OdooDb:
             capture_output=True,
         )
 
-    def start(self):
-        """Start a server with one cron thread; return (process, url)."""
+    def start(self, workers=0, log=None):
+        """Start a server with one cron thread; return (process, url).
+
+        ``workers`` > 0 starts Odoo's multi-process server (its websocket
+        process on a free port too); ``log``, an open file, receives the
+        server's log (otherwise it is discarded)."""
         port = free_port()
+        options = [
+            f"--http-port={port}",
+            "--http-interface=127.0.0.1",
+            "--max-cron-threads=1",
+            f"--workers={workers}",
+            "--no-database-list",
+        ]
+        if workers:
+            options.append(f"--gevent-port={free_port()}")
         process = subprocess.Popen(
-            [
-                *self.base,
-                f"--http-port={port}",
-                "--http-interface=127.0.0.1",
-                "--max-cron-threads=1",
-                "--workers=0",
-                "--no-database-list",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            [*self.base, *options],
+            stdout=log or subprocess.DEVNULL,
+            stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
         )
         url = f"http://127.0.0.1:{port}"
         for __ in range(240):
