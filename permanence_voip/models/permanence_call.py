@@ -301,16 +301,15 @@ class PermanenceCall(models.Model):
 
     def _voip_ring_payload(self):
         self.ensure_one()
-        caller = (
-            self.partner_id.name
-            or self.caller_number
-            or (_("Withheld number") if self.caller_withheld else "")
-        )
+        caller = self.caller_name or self.partner_id.name or self.caller_company
+        if caller and self.caller_company and self.caller_company != caller:
+            caller = f"{caller} ({self.caller_company})"
         return {
             "call_id": self.id,
             "client": self.client_id.name or _("Unknown number"),
-            "caller": caller,
-            "number": self.caller_number or "",
+            "caller": caller or "",
+            "number": self.caller_number_display
+            or (_("Withheld number") if self.caller_withheld else ""),
         }
 
     def _voip_notify_ring(self):
