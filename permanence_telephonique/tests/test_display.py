@@ -226,6 +226,20 @@ class TestCallerDisplay(PermanenceCase):
         self.assertEqual(message.caller_phone_display, "06 11 22 33 55")
         self.assertEqual(phone.display("+33611223355", "BE"), "+33 6 11 22 33 55")
 
+    def test_oncall_number_in_national_format(self):
+        rota = self.env["permanence.oncall.rota"].create(
+            {
+                "name": "Astreinte",
+                "client_id": self.client.id,
+                "anchor_date": "2025-01-06",
+                "handover_weekday": "0",
+                "handover_hour": 8.0,
+                "member_ids": [(0, 0, {"interlocutor_id": self.boss_interlocutor.id})],
+            }
+        )
+        self.assertEqual(rota.current_number, "+33601020304")
+        self.assertEqual(rota.current_number_display, "06 01 02 03 04")
+
     def test_sms_text_in_national_format(self):
         message = self.env["permanence.message"].create(
             {
