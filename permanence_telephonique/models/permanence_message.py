@@ -167,6 +167,7 @@ class PermanenceMessage(models.Model):
             )
 
     @api.depends("call_id.answer_ids.value_display")
+    @api.depends_context("lang")
     def _compute_answers_html(self):
         for message in self:
             answers = message.call_id.answer_ids.filtered("is_answered")
@@ -175,7 +176,7 @@ class PermanenceMessage(models.Model):
                 continue
             rows = Markup("").join(
                 Markup("<li><strong>%s</strong> %s</li>")
-                % (answer.question, answer.value_display)
+                % (answer.question, answer._value_for_reader())
                 for answer in answers
             )
             message.answers_html = Markup("<ul>%s</ul>") % rows

@@ -255,6 +255,30 @@ class TestCallerDisplay(PermanenceCase):
 
 
 @tagged("post_install", "-at_install")
+class TestAnswersInTheReaderLanguage(PermanenceCase):
+    def test_date_answer_in_the_recipient_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        reason = self.env["permanence.call.reason"].create(
+            {
+                "client_id": self.client.id,
+                "name": "Devis",
+                "question_ids": [
+                    (0, 0, {"name": "Date souhaitée", "answer_type": "date"})
+                ],
+            }
+        )
+        call = self.new_call(self.client, reason_id=reason.id, caller_name="Jean")
+        call.answer_ids.value_date = "2026-03-26"
+        message = self.env["permanence.message"].create(
+            {"client_id": self.client.id, "call_id": call.id}
+        )
+        french = message.with_context(lang="fr_FR").answers_html
+        english = message.with_context(lang="en_US").answers_html
+        self.assertIn("26/03/2026", french)
+        self.assertIn("03/26/2026", english)
+
+
+@tagged("post_install", "-at_install")
 class TestClosingScript(PermanenceCase):
     """After *Send*, the operator sees the client's closing script."""
 
