@@ -17,7 +17,8 @@ class PermanencePhoneMixin(models.AbstractModel):
     search (search view, list filter, many2one lookup, RPC, a dotted path
     from another model) then finds ``06 98 76 54 32``, ``0698765432``,
     ``+33 6 98…`` or ``33698…`` alike: the leaf is kept and OR-ed with the
-    normalised number, read with the company's country."""
+    normalised number, read with the company's country (an indexed equality
+    for a whole number, a part of the digits otherwise)."""
 
     _name = "permanence.phone.mixin"
     _description = "Phone numbers searched in any format"
@@ -63,13 +64,15 @@ class PermanencePhoneMixin(models.AbstractModel):
                 result.append(leaf)
                 continue
             operator, value = pattern
-            if operator == "=" and positive != "=":
-                operator = "ilike"
+            # A whole number is an indexed equality on the E.164 fields; the
+            # typed text itself can only match a field that is not one.
+            terms = [(target, operator, value) for target in targets]
+            if leaf[0] not in targets:
+                terms.insert(0, (leaf[0], positive, leaf[2]))
             if positive != leaf[1]:
                 result.append("!")
-            result.extend(["|"] * len(targets))
-            result.append((leaf[0], positive, leaf[2]))
-            result.extend((target, operator, value) for target in targets)
+            result.extend(["|"] * (len(terms) - 1))
+            result.extend(terms)
         return result
 
     @api.model
