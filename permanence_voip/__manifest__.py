@@ -31,6 +31,8 @@
             "permanence_voip/static/src/js/screen_pop.js",
             "permanence_voip/static/src/js/phone_field_dial.js",
             "permanence_voip/static/src/xml/phone_field_dial.xml",
+            "permanence_voip/static/src/js/presence_systray.js",
+            "permanence_voip/static/src/xml/presence_systray.xml",
         ],
         "web.assets_tests": [
             "permanence_voip/static/src/js/tours/*.js",

@@ -9,7 +9,7 @@ from psycopg2 import errorcodes
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, sql
+from odoo.tools import SQL, format_datetime, sql
 
 from odoo.addons.permanence_telephonique.tools import phone
 
@@ -22,10 +22,14 @@ NO_OVERLAP = "calendar_event_permanence_agenda_no_overlap"
 # Errors meaning "someone else took the slot first".
 CONFLICT_CODES = (errorcodes.EXCLUSION_VIOLATION, errorcodes.SERIALIZATION_FAILURE)
 FRESH_SLOTS = 5
+# Babel pattern of a slot shown to people: weekday, date and time.
+SLOT_FORMAT = "EEE d MMM y, HH:mm"
 
 
 class CalendarEvent(models.Model):
-    _inherit = "calendar.event"
+    _name = "calendar.event"
+    _inherit = ["calendar.event", "permanence.phone.mixin"]
+    _phone_search_fields = {"caller_number": ("caller_number",)}
 
     agenda_id = fields.Many2one(
         comodel_name="permanence.agenda",
@@ -254,12 +258,17 @@ class CalendarEvent(models.Model):
         )
 
     @api.model
-    def _format_local(self, when, agenda):
-        tz = pytz.timezone(agenda.sudo().client_id.tz or "UTC")
-        local = pytz.utc.localize(when).astimezone(tz)
-        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
-        date_format = lang.date_format if lang else "%m/%d/%Y"
-        return local.strftime(f"%a {date_format} %H:%M")
+    def _format_local(self, when, agenda, lang=None):
+        """``when`` (naive UTC) in the agenda's client's time zone, with the
+        weekday, in ``lang`` (default: the current one): "lun. 30 nov. 2026,
+        10:00" in French, "Mon 30 Nov 2026, 10:00" in English."""
+        return format_datetime(
+            self.env,
+            when,
+            tz=agenda.sudo().client_id.tz or "UTC",
+            dt_format=SLOT_FORMAT,
+            lang_code=lang or self.env.lang or "en_US",
+        )
 
     @api.model
     def _permanence_find_by_number(self, e164, client=None):
@@ -337,7 +346,7 @@ class CalendarEvent(models.Model):
             return
         client = self.agenda_id.client_id
         env = self.with_context(lang=client.lang or self.env.lang).env
-        when = self._format_local(self.start, self.agenda_id)
+        when = self._format_local(self.start, self.agenda_id, lang=env.lang)
         text = {
             "booked": env._(
                 "%(client)s: your appointment on %(when)s is confirmed.",
@@ -381,23 +390,26 @@ class CalendarEvent(models.Model):
             event._permanence_sms_caller(what)
             partner = event.agenda_id.partner_id
             if partner:
+                lang = partner.lang or event.agenda_id.sudo().client_id.lang
+                env = event.with_context(lang=lang).env
+                when = self._format_local(event.start, event.agenda_id, lang=env.lang)
                 body = {
-                    "booked": _(
+                    "booked": env._(
                         "New appointment booked by the answering service: "
                         "%(when)s, %(caller)s.",
-                        when=self._format_local(event.start, event.agenda_id),
+                        when=when,
                         caller=event.caller_name or "-",
                     ),
-                    "moved": _(
+                    "moved": env._(
                         "Appointment moved by the answering service to %(when)s "
                         "(%(caller)s).",
-                        when=self._format_local(event.start, event.agenda_id),
+                        when=when,
                         caller=event.caller_name or "-",
                     ),
-                    "cancelled": _(
+                    "cancelled": env._(
                         "Appointment of %(when)s cancelled by the answering "
                         "service (%(caller)s).",
-                        when=self._format_local(event.start, event.agenda_id),
+                        when=when,
                         caller=event.caller_name or "-",
                     ),
                 }[what]

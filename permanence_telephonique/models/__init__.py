@@ -1,3 +1,4 @@
+from . import permanence_phone_mixin
 from . import permanence_client
 from . import permanence_client_number
 from . import permanence_interlocutor

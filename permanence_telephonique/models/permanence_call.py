@@ -27,7 +27,12 @@ HISTORY_LIMIT = 10
 class PermanenceCall(models.Model):
     _name = "permanence.call"
     _description = "Call sheet"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "permanence.phone.mixin"]
+    _phone_search_fields = {
+        "caller_number": ("caller_number",),
+        "caller_number_raw": ("caller_number",),
+        "called_number": ("called_number",),
+    }
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -84,9 +89,31 @@ class PermanenceCall(models.Model):
     caller_withheld = fields.Boolean(
         string="Withheld number", compute="_compute_caller_number", store=True
     )
-    caller_name = fields.Char(string="Caller name")
-    caller_company = fields.Char(string="Caller company")
-    caller_email = fields.Char(string="Caller email")
+    caller_number_display = fields.Char(
+        string="Caller number",
+        compute="_compute_caller_number_display",
+        help="The caller's number as people read it (national format).",
+    )
+    # One compute each: what the operator typed in one is kept while the
+    # others still come from the recognised contact.
+    caller_name = fields.Char(
+        string="Caller name",
+        compute="_compute_caller_name",
+        store=True,
+        readonly=False,
+    )
+    caller_company = fields.Char(
+        string="Caller company",
+        compute="_compute_caller_company",
+        store=True,
+        readonly=False,
+    )
+    caller_email = fields.Char(
+        string="Caller email",
+        compute="_compute_caller_email",
+        store=True,
+        readonly=False,
+    )
     caller_category = fields.Selection(
         selection=CALLER_CATEGORIES, string="Caller category"
     )
@@ -420,14 +447,40 @@ class PermanenceCall(models.Model):
         if line:
             self.client_id = line.client_id
 
-    @api.onchange("partner_id")
-    def _onchange_partner_id(self):
-        partner = self.partner_id
-        if partner:
-            self.caller_name = self.caller_name or partner.name
-            self.caller_email = self.caller_email or partner.email
-            if partner.parent_id and not self.caller_company:
-                self.caller_company = partner.parent_id.name
+    # A recognised caller fills what the operator has not typed, for calls
+    # from the PBX as well as in the form.
+    @api.depends("partner_id")
+    def _compute_caller_name(self):
+        for call in self:
+            partner = call.partner_id
+            call.caller_name = call.caller_name or (
+                partner.name if partner and not partner.is_company else False
+            )
+
+    @api.depends("partner_id")
+    def _compute_caller_company(self):
+        for call in self:
+            partner = call.partner_id
+            company = partner.parent_id or partner.filtered("is_company")
+            call.caller_company = call.caller_company or company.name or False
+
+    @api.depends("partner_id")
+    def _compute_caller_email(self):
+        for call in self:
+            call.caller_email = call.caller_email or call.partner_id.email or False
+
+    @api.depends("caller_number", "caller_number_raw", "caller_withheld", "client_id")
+    def _compute_caller_number_display(self):
+        for call in self:
+            if call.caller_withheld:
+                call.caller_number_display = (
+                    _("Withheld number") if call.caller_number_raw else False
+                )
+            else:
+                call.caller_number_display = (
+                    self._phone_display(call.caller_number, call.sudo()._country())
+                    or call.caller_number_raw
+                )
 
     @api.onchange("reason_id")
     def _onchange_reason_id(self):
@@ -496,6 +549,26 @@ class PermanenceCall(models.Model):
                 )
             )
 
+    def _closing_script_action(self, next_action=None):
+        """What the operator's screen does once the call's business is done:
+        show the client's closing script (a sticky notification the
+        operator reads to the caller), then ``next_action``."""
+        script = "\n".join(filter(None, self.mapped("closing_script")))
+        if not script:
+            return next_action or True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Closing script"),
+                "message": script,
+                "type": "success",
+                "sticky": True,
+                "className": "o_permanence_closing_script",
+                "next": next_action,
+            },
+        }
+
     def _finish(self, outcome, body=None):
         now = fields.Datetime.now()
         for call in self:
@@ -557,7 +630,10 @@ class PermanenceCall(models.Model):
     def action_information_given(self):
         self._check_can_take_call()
         self._check_required_answers()
-        return self._finish("information")
+        self._finish("information")
+        return self._closing_script_action(
+            {"type": "ir.actions.client", "tag": "soft_reload"}
+        )
 
     def _check_can_transfer(self):
         """The call may go to its chosen interlocutor: one is chosen, takes

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class PermanenceCallAnswer(models.Model):
@@ -60,6 +61,19 @@ class PermanenceCallAnswer(models.Model):
                 value = (answer.value_text or "").strip()
             answer.value_display = value
             answer.is_answered = bool(value)
+
+    def _value_for_reader(self):
+        """The answer in the current language: dates and yes / no as the
+        reader writes them (the stored display is the operator's)."""
+        self.ensure_one()
+        if self.answer_type == "date" and self.value_date:
+            return format_date(self.env, self.value_date)
+        if self.answer_type == "boolean" and self.value_boolean:
+            labels = dict(
+                self._fields["value_boolean"]._description_selection(self.env)
+            )
+            return labels[self.value_boolean]
+        return self.value_display
 
     @api.constrains("value_text", "question_id")
     def _check_choice(self):

@@ -9,6 +9,8 @@ class PermanenceClientNumber(models.Model):
     _description = "Client number (DID)"
     _order = "client_id, sequence, id"
     _rec_name = "number"
+    _inherit = ["permanence.phone.mixin"]
+    _phone_search_fields = {"number": ("number",)}
 
     client_id = fields.Many2one(
         comodel_name="permanence.client",

@@ -95,6 +95,11 @@ class PermanenceEmergency(models.Model):
     current_destination = fields.Char(
         related="current_attempt_id.destination", string="Number / address"
     )
+    current_destination_display = fields.Char(
+        string="Number / address to reach",
+        compute="_compute_destination_display",
+        help="The number as people read it (national format).",
+    )
     due_at = fields.Datetime(string="Next step at", index="btree_not_null", copy=False)
     remaining_seconds = fields.Integer(
         string="Seconds left", compute="_compute_remaining_seconds"
@@ -125,11 +130,26 @@ class PermanenceEmergency(models.Model):
     operator_instructions = fields.Text(related="protocol_id.operator_instructions")
     fallback_instructions = fields.Text(related="protocol_id.fallback_instructions")
     fallback_number = fields.Char(related="protocol_id.fallback_number")
+    fallback_number_display = fields.Char(
+        string="Fallback number to call", compute="_compute_destination_display"
+    )
     voip_available = fields.Boolean(compute="_compute_voip_available")
 
     _sql_constraints = [
         ("call_uniq", "unique(call_id)", "This call already has an emergency."),
     ]
+
+    @api.depends("current_destination", "fallback_number")
+    def _compute_destination_display(self):
+        display = self.env["permanence.phone.mixin"]._phone_display
+        for emergency in self:
+            destination = emergency.current_destination
+            emergency.current_destination_display = (
+                display(destination)
+                if destination and "@" not in destination
+                else destination
+            )
+            emergency.fallback_number_display = display(emergency.fallback_number)
 
     @api.depends("due_at")
     def _compute_remaining_seconds(self):

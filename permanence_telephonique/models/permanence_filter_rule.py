@@ -24,6 +24,8 @@ FILTER_ACTIONS = [
 class PermanenceFilterRule(models.Model):
     _name = "permanence.filter.rule"
     _description = "Call filtering rule"
+    _inherit = ["permanence.phone.mixin"]
+    _phone_search_fields = {"number": ("number",)}
     _order = "client_id, sequence, id"
 
     client_id = fields.Many2one(

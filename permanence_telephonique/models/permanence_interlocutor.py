@@ -18,6 +18,8 @@ AVAILABILITIES = [
 class PermanenceInterlocutor(models.Model):
     _name = "permanence.interlocutor"
     _description = "Client interlocutor"
+    _inherit = ["permanence.phone.mixin"]
+    _phone_search_fields = {"transfer_number": ("transfer_number",)}
     _order = "client_id, sequence, id"
 
     client_id = fields.Many2one(

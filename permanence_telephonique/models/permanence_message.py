@@ -20,7 +20,8 @@ MESSAGE_STATES = [
 class PermanenceMessage(models.Model):
     _name = "permanence.message"
     _description = "Message taken for a client"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "permanence.phone.mixin"]
+    _phone_search_fields = {"caller_phone": ("caller_phone",)}
     _order = "create_date desc, id desc"
     _rec_name = "subject"
     _check_company_auto = True
@@ -59,6 +60,11 @@ class PermanenceMessage(models.Model):
     caller_name = fields.Char(string="Caller name")
     caller_company = fields.Char(string="Caller company")
     caller_phone = fields.Char(string="Caller phone")
+    caller_phone_display = fields.Char(
+        string="Caller number",
+        compute="_compute_caller_phone_display",
+        help="The caller's number as the client reads it (national format).",
+    )
     caller_email = fields.Char(string="Caller email")
     subject = fields.Char(
         compute="_compute_subject", store=True, readonly=False, tracking=True
@@ -140,6 +146,19 @@ class PermanenceMessage(models.Model):
             vals = dict(vals, subject_is_auto=False)
         return super().write(vals)
 
+    @api.depends("caller_phone", "client_id")
+    def _compute_caller_phone_display(self):
+        for message in self:
+            client = message.client_id.sudo()
+            country = (
+                client.partner_id.country_id
+                or message.company_id.country_id
+                or self._phone_country()
+            )
+            message.caller_phone_display = self._phone_display(
+                message.caller_phone, country
+            )
+
     @api.depends("subject", "client_id.name")
     def _compute_mail_subject(self):
         for message in self:
@@ -148,6 +167,7 @@ class PermanenceMessage(models.Model):
             )
 
     @api.depends("call_id.answer_ids.value_display")
+    @api.depends_context("lang")
     def _compute_answers_html(self):
         for message in self:
             answers = message.call_id.answer_ids.filtered("is_answered")
@@ -156,7 +176,7 @@ class PermanenceMessage(models.Model):
                 continue
             rows = Markup("").join(
                 Markup("<li><strong>%s</strong> %s</li>")
-                % (answer.question, answer.value_display)
+                % (answer.question, answer._value_for_reader())
                 for answer in answers
             )
             message.answers_html = Markup("<ul>%s</ul>") % rows
@@ -454,7 +474,9 @@ class PermanenceMessage(models.Model):
     def action_send_and_close(self):
         self.action_send()
         self.call_id.filtered(lambda c: c.state != "done")._finish("message")
-        return {"type": "ir.actions.act_window_close"}
+        return self.call_id._closing_script_action(
+            {"type": "ir.actions.act_window_close"}
+        )
 
     def action_acknowledge(self, by=None):
         now = fields.Datetime.now()

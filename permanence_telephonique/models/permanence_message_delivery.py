@@ -6,7 +6,7 @@ import requests
 from odoo import _, api, fields, models
 from odoo.tools import create_unique_index, email_normalize, html2plaintext
 
-from ..tools import phone, routing, signing, sms
+from ..tools import messaging, phone, routing, signing, sms
 
 WEBHOOK_TIMEOUT = 10
 CHANNELS = [
@@ -184,7 +184,7 @@ class PermanenceMessageDelivery(models.Model):
         parts = [
             f"[{client.name}]",
             message.subject or "",
-            message.caller_phone or message.caller_email or "",
+            message.caller_phone_display or message.caller_email or "",
             html2plaintext(message.body or ""),
         ]
         return " ".join(part for part in parts if part)
@@ -192,16 +192,29 @@ class PermanenceMessageDelivery(models.Model):
     def _send_email(self):
         mail = self.mail_id
         if not mail:
-            template = self.message_id._mail_template()
+            message = self.message_id
+            link = message._ack_url(self.interlocutor_id)
+            template = message._mail_template().with_context(permanence_ack_url=link)
             mail_id = template.send_mail(
-                self.message_id.id,
+                message.id,
                 email_values={
                     "recipient_ids": [(4, self.interlocutor_id.partner_id.id)],
                     "model": "permanence.message",
-                    "res_id": self.message_id.id,
+                    "res_id": message.id,
+                    # The delivery keeps its email, whatever the template says.
+                    "auto_delete": False,
                 },
             )
             mail = self.env["mail.mail"].sudo().browse(mail_id)
+            if link not in (mail.body_html or ""):
+                # A client's own template without the link still gets it.
+                mail.body_html = messaging.with_ack_link(
+                    mail.body_html,
+                    link,
+                    message.with_context(lang=message.client_id.lang).env._(
+                        "I have read this message"
+                    ),
+                )
             self.mail_id = mail
         elif mail.state == "exception":
             mail.mark_outgoing()

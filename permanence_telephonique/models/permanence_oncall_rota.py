@@ -81,6 +81,9 @@ class PermanenceOncallRota(models.Model):
     current_number = fields.Char(
         string="Number to reach", compute="_compute_oncall_now"
     )
+    current_number_display = fields.Char(
+        string="Number to reach (as read)", compute="_compute_oncall_now"
+    )
     next_handover = fields.Datetime(
         string="Next hand-over", compute="_compute_oncall_now"
     )
@@ -170,6 +173,7 @@ class PermanenceOncallRota(models.Model):
             if not rota.anchor_date or not rota.client_id:
                 rota.current_interlocutor_id = False
                 rota.current_number = False
+                rota.current_number_display = False
                 rota.next_handover = False
                 rota.next_interlocutor_id = False
                 continue
@@ -177,6 +181,9 @@ class PermanenceOncallRota(models.Model):
             current = interlocutor_model.browse(oncall.oncall_at(data, now) or [])
             rota.current_interlocutor_id = current
             rota.current_number = current._transfer_target() if current else False
+            rota.current_number_display = self.env[
+                "permanence.phone.mixin"
+            ]._phone_display(rota.current_number)
             upcoming = oncall.next_handover(data, now)
             rota.next_handover = upcoming and _naive(upcoming[0])
             rota.next_interlocutor_id = interlocutor_model.browse(

@@ -4,7 +4,13 @@ from ..tools import phone
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "permanence.phone.mixin"]
+    _phone_search_fields = {
+        "phone": ("phone_e164",),
+        "mobile": ("mobile_e164",),
+        "phone_mobile_search": ("phone_e164", "mobile_e164"),
+    }
 
     phone_e164 = fields.Char(
         string="Phone (E.164)",

@@ -15,3 +15,4 @@ from . import test_demo
 from . import test_history
 from . import test_concurrency
 from . import test_batch
+from . import test_display

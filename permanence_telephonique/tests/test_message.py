@@ -78,7 +78,7 @@ class TestMessage(PermanenceCase):
                 "[Plomberie Test] Message from M. Dupont — callback requested",
             )
             self.assertIn("Dupont SARL", mail.body_html)
-            self.assertIn("+33612345678", mail.body_html)
+            self.assertIn("06 12 34 56 78", mail.body_html, "national format")
             self.assertIn("devis de la salle de bains", mail.body_html)
             self.assertIn("Urgent", mail.body_html)
         # Sending again does not send twice.

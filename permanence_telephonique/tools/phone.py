@@ -98,3 +98,51 @@ def rank_candidates(candidates, own_ids):
     others = [pid for pid in candidates if pid not in own_ids]
     ordered = own + others
     return ordered, len(ordered) > 1
+
+
+def display(e164, country_code="FR"):
+    """``e164`` as a person of ``country_code`` reads it: the national format
+    for a number of that country (``06 11 22 33 55``), the international one
+    otherwise (``+44 20 7946 0958``). Anything that is not a number is given
+    back unchanged, so a withheld or odd caller id still shows."""
+    if not e164:
+        return e164 or ""
+    try:
+        parsed = phonenumbers.parse(e164, (country_code or "FR").upper())
+    except phonenumbers.NumberParseException:
+        return e164
+    if not phonenumbers.is_possible_number(parsed):
+        return e164
+    region = phonenumbers.region_code_for_number(parsed)
+    same_country = region == (country_code or "").upper()
+    return phonenumbers.format_number(
+        parsed,
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if same_country
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    )
+
+
+def search_pattern(raw, country_code="FR", country_phone_code=33):
+    """What to look for in an E.164 column when a person searches ``raw``.
+
+    Returns ``(operator, value)``: ``("=", "+33698765432")`` for a whole
+    number in any format (``06 98 76 54 32``, ``0698765432``, ``+33 6…``,
+    ``0033 6…``, ``33698…``), ``("ilike", digits)`` for a part of a number
+    (``06 98`` looks for ``698``, without the national trunk prefix), or
+    ``None`` when ``raw`` holds too few digits to be a number."""
+    raw = (raw or "").strip()
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) < 3:
+        return None
+    e164 = try_e164(raw, country_code, country_phone_code)
+    if e164:
+        return ("=", e164)
+    cleaned = _NOISE.sub("", raw)
+    if cleaned.startswith("+"):
+        return ("=like", f"+{digits}%")
+    if cleaned.startswith("00"):
+        return ("=like", f"+{digits[2:]}%")
+    if cleaned.startswith("0"):
+        digits = digits[1:]
+    return ("ilike", digits)

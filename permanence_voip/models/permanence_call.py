@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
@@ -11,6 +12,9 @@ _logger = logging.getLogger(__name__)
 
 OPERATOR_GROUP = "permanence_telephonique.group_permanence_operator"
 SUPERVISOR_GROUP = "permanence_telephonique.group_permanence_supervisor"
+# Calls still ringing that a (re)loaded screen pops up again.
+RINGING_RECENT_MINUTES = 10
+RINGING_LIMIT = 20
 # The trade's service level: calls answered within 20 seconds.
 SERVICE_LEVEL_SECONDS = 20
 TRANSFER_STATES = [
@@ -320,17 +324,41 @@ class PermanenceCall(models.Model):
 
     def _voip_ring_payload(self):
         self.ensure_one()
-        caller = (
-            self.partner_id.name
-            or self.caller_number
-            or (_("Withheld number") if self.caller_withheld else "")
-        )
+        caller = self.caller_name or self.partner_id.name or self.caller_company
+        if caller and self.caller_company and self.caller_company != caller:
+            caller = f"{caller} ({self.caller_company})"
         return {
             "call_id": self.id,
             "client": self.client_id.name or _("Unknown number"),
-            "caller": caller,
-            "number": self.caller_number or "",
+            "caller": caller or "",
+            "number": self.caller_number_display
+            or (_("Withheld number") if self.caller_withheld else ""),
         }
+
+    @api.model
+    def permanence_voip_ringing(self):
+        """The pop-ups the current operator would have got for the calls
+        ringing now: a screen (re)loaded while a call rings still shows it.
+        Read as the operator, so record rules keep confidential clients'
+        calls for their allowed operators."""
+        user = self.env.user
+        if not user.has_group(OPERATOR_GROUP) or not self.has_access("read"):
+            return []
+        since = fields.Datetime.now() - timedelta(minutes=RINGING_RECENT_MINUTES)
+        calls = self.search(
+            [
+                ("state", "=", "ringing"),
+                ("direction", "=", "inbound"),
+                ("create_date", ">=", since),
+            ],
+            order="date_start",
+            limit=RINGING_LIMIT,
+        )
+        return [
+            call._voip_ring_payload()
+            for call in calls
+            if user in call._voip_operators()
+        ]
 
     def _voip_notify_ring(self):
         """Pop the call on the screens of the available operators allowed

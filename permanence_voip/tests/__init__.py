@@ -10,3 +10,4 @@ from . import test_service_level
 from . import test_security
 from . import test_ui
 from . import test_demo
+from . import test_operator_tours

@@ -64,7 +64,31 @@ class TestScreenPop(VoipCase):
         payload = json.loads(note.message)["payload"]
         self.assertEqual(payload["call_id"], call.id)
         self.assertEqual(payload["client"], "Plomberie Test")
-        self.assertEqual(payload["caller"], "Marc Plombier")
+        self.assertEqual(payload["caller"], "Marc Plombier (Plomberie Test)")
+        self.assertEqual(payload["number"], "06 01 02 03 04", "national format")
+
+    def test_unknown_caller_pops_the_number_once(self):
+        self.process("ringing", **{"from": "+33611223355"})
+        self.env.cr.flush()
+        note = self.env["bus.bus"].sudo().search([], limit=1)
+        payload = json.loads(note.message)["payload"]
+        self.assertEqual((payload["caller"], payload["number"]), ("", "06 11 22 33 55"))
+
+    def test_reloaded_screen_pops_the_calls_still_ringing(self):
+        call = self.process("ringing")
+        payloads = self.Call.with_user(self.operator).permanence_voip_ringing()
+        self.assertEqual([p["call_id"] for p in payloads], [call.id])
+        self.assertEqual(payloads[0]["number"], "06 01 02 03 04")
+        self.assertEqual(self.Call.with_user(self.paused).permanence_voip_ringing(), [])
+        self.assertEqual(
+            self.Call.with_user(self.other_operator).permanence_voip_ringing(), []
+        )
+        portal = new_test_user(self.env, "pt_pop_portal", groups="base.group_portal")
+        self.assertEqual(self.Call.with_user(portal).permanence_voip_ringing(), [])
+        call.state = "ongoing"
+        self.assertEqual(
+            self.Call.with_user(self.operator).permanence_voip_ringing(), []
+        )
 
     def test_confidential_client_rings_allowed_operators_only(self):
         self.process("ringing", to="01 45 00 00 00")

@@ -12,7 +12,13 @@ class TestConsoleUi(VoipCase, HttpCase):
         presence buttons, which work."""
         call = self.new_call(self.client, caller_number_raw="06 11 22 33 44")
         for external_id in ("tour-ring-1", "tour-ring-2"):
-            self.new_call(self.client, external_id=external_id, state="ringing")
+            # Outbound: not popped by the console on load, only by the tour.
+            self.new_call(
+                self.client,
+                external_id=external_id,
+                state="ringing",
+                direction="outbound",
+            )
         self.operator.permanence_presence = "available"
         self.start_tour(
             f"/odoo/action-permanence_telephonique.action_permanence_call_console/{call.id}",

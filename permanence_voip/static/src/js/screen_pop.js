@@ -70,6 +70,11 @@ export const permanenceScreenPopService = {
         bus_service.subscribe("permanence_voip/ring", ring);
         bus_service.subscribe("permanence_voip/close", answered);
         bus_service.start();
+        // A screen (re)loaded while a call rings still pops it up.
+        orm.silent
+            .call("permanence.call", "permanence_voip_ringing", [])
+            .then((payloads) => payloads.forEach(ring))
+            .catch(() => {});
         return {ring, answered, openConsole};
     },
 };
