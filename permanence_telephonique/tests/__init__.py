@@ -10,3 +10,5 @@ from . import test_oncall
 from . import test_emergency
 from . import test_billing_tools
 from . import test_billing
+from . import test_form_choices
+from . import test_tracking
