@@ -11,6 +11,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_datetime, sql
 
+from odoo.addons.permanence_telephonique.tools import context as ui_context
 from odoo.addons.permanence_telephonique.tools import phone
 
 from ..tools import ical
@@ -131,6 +132,7 @@ class CalendarEvent(models.Model):
         caller, then by the database, which refuses an overlap even when two
         operators book the same slot at the same moment. Both end in a
         UserError listing fresh slots."""
+        self = self._permanence_clean_context()
         refusal = appointment_type._slot_refusal(agenda, start)
         if refusal:
             raise UserError(self._with_fresh_slots(refusal, appointment_type, agenda))
@@ -147,6 +149,9 @@ class CalendarEvent(models.Model):
             "location": appointment_type.location,
             "user_id": False,
             "show_as": "busy",
+            # Not tied to the screen's active record (no meeting activity).
+            "res_model_id": False,
+            "res_id": False,
         }
         values.update(vals or {})
         partners = agenda.partner_id | self.env["res.partner"].browse(
@@ -158,10 +163,19 @@ class CalendarEvent(models.Model):
             event.flush_recordset()
         return event
 
+    def _permanence_clean_context(self):
+        """These records without the keys of the screen that asked for them
+        (``active_model``/``active_id``, ``default_*``): calendar and mail
+        would otherwise tie what they create to the console's call."""
+        return self.with_env(
+            self.env(context=ui_context.without_ui_keys(self.env.context))
+        )
+
     def _permanence_move(self, start, agenda=None):
         """Move the booking to ``start`` (naive UTC), possibly to another
         agenda of the same type; same checks as a new booking."""
         self.ensure_one()
+        self = self._permanence_clean_context()
         atype = self.appointment_type_id
         agenda = agenda or self.agenda_id
         # The booking itself does not collide with its new time.
@@ -196,6 +210,7 @@ class CalendarEvent(models.Model):
     def action_permanence_cancel(self):
         """Cancel bookings: the slot is free again, the caller and the
         interlocutor are told."""
+        self = self._permanence_clean_context()
         for event in self.filtered(lambda e: e.booking_state == "booked"):
             event.write(
                 {

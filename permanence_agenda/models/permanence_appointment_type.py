@@ -28,7 +28,6 @@ class PermanenceAppointmentType(models.Model):
         required=True,
         ondelete="cascade",
         index=True,
-        check_company=True,
     )
     company_id = fields.Many2one(
         related="client_id.company_id", store=True, index=True, precompute=True

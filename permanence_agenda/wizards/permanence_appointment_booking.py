@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.permanence_telephonique.tools import context as ui_context
+
 PAGE_SIZE = 8
 
 
@@ -171,6 +173,12 @@ class PermanenceAppointmentBooking(models.TransientModel):
 
     def _book(self, start, agenda):
         self.ensure_one()
+        # The console's active_model/active_id and defaults stay on the
+        # screen: the event, its e-mails and the call's chatter are made
+        # without them.
+        self = self.with_env(
+            self.env(context=ui_context.without_ui_keys(self.env.context))
+        )
         atype = self.appointment_type_id
         if not atype:
             raise UserError(_("Choose the appointment type."))

@@ -31,7 +31,6 @@ class PermanenceChangeRequest(models.Model):
         string="Client account",
         required=True,
         index=True,
-        check_company=True,
         ondelete="cascade",
         tracking=True,
     )

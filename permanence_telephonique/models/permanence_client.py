@@ -2,11 +2,13 @@ import secrets
 from datetime import timedelta
 
 import pytz
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import html2plaintext
 
-from ..tools import coverage
+from ..tools import coverage, diff
 
 SECTORS = [
     ("medical", "Medical / health"),
@@ -111,8 +113,9 @@ class PermanenceClient(models.Model):
         'bonjour, Claire à votre écoute".',
     )
     closing_script = fields.Text()
+    # Not tracked: mail cannot track html; a change is noted in the chatter
+    # with its lines (see write).
     instructions = fields.Html(
-        tracking=True,
         sanitize_style=True,
         help="How the client wants calls handled (consignes).",
     )
@@ -464,6 +467,38 @@ class PermanenceClient(models.Model):
             )
             own |= partners.browse().union(*(partner for (partner,) in groups))
         return own
+
+    # Audit -----------------------------------------------------------------
+
+    def write(self, vals):
+        if "instructions" not in vals or self.env.context.get("tracking_disable"):
+            return super().write(vals)
+        before = {client.id: client.instructions for client in self}
+        result = super().write(vals)
+        for client in self:
+            client._note_instructions_change(before[client.id])
+        return result
+
+    def _note_instructions_change(self, before):
+        """Post in the chatter what changed in the instructions, line by
+        line: mail's tracking cannot record an html field."""
+        self.ensure_one()
+        changes = diff.line_changes(
+            html2plaintext(before or ""), html2plaintext(self.instructions or "")
+        )
+        if all(op == diff.KEPT for op, __ in changes):
+            return
+        tags = {
+            diff.ADDED: Markup("<li><ins>%s</ins></li>"),
+            diff.REMOVED: Markup("<li><del>%s</del></li>"),
+            diff.KEPT: Markup("<li>%s</li>"),
+        }
+        lines = Markup("").join(tags[op] % line for op, line in changes)
+        self.message_post(
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (self.env._("Instructions changed:"), lines),
+            subtype_xmlid="mail.mt_note",
+        )
 
     # Navigation ------------------------------------------------------------
 

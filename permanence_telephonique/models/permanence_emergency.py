@@ -47,7 +47,6 @@ class PermanenceEmergency(models.Model):
         required=True,
         ondelete="restrict",
         index=True,
-        check_company=True,
     )
     company_id = fields.Many2one(
         related="client_id.company_id", store=True, index=True, precompute=True

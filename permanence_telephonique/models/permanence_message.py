@@ -31,7 +31,6 @@ class PermanenceMessage(models.Model):
         string="Client account",
         required=True,
         index=True,
-        check_company=True,
         ondelete="restrict",
         tracking=True,
     )

@@ -36,7 +36,6 @@ class PermanenceSubscription(models.Model):
         required=True,
         ondelete="cascade",
         index=True,
-        check_company=True,
         tracking=True,
     )
     company_id = fields.Many2one(

@@ -16,3 +16,5 @@ from . import test_history
 from . import test_concurrency
 from . import test_batch
 from . import test_display
+from . import test_form_choices
+from . import test_tracking

@@ -1,7 +1,8 @@
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
-from ..tools import coverage, filtering, messaging, phone, sms
+from ..tools import context as ui_context
+from ..tools import coverage, diff, filtering, messaging, phone, sms
 
 
 @tagged("post_install", "-at_install")
@@ -132,3 +133,32 @@ class TestTools(TransactionCase):
         self.assertEqual(sms.length(short)[1], "ucs2")
         self.assertLessEqual(sms.segments(short), 2)
         self.assertEqual(sms.shorten("Court", 306), "Court")
+
+
+@tagged("post_install", "-at_install")
+class TestContextAndDiffTools(TransactionCase):
+    def test_screen_keys_are_dropped(self):
+        context = {
+            "lang": "fr_FR",
+            "tz": "Europe/Paris",
+            "allowed_company_ids": [1],
+            "active_model": "permanence.call",
+            "active_id": 7,
+            "active_ids": [7],
+            "default_client_id": 3,
+            "search_default_today": 1,
+            "form_view_ref": "permanence_telephonique.console",
+        }
+        self.assertEqual(
+            ui_context.without_ui_keys(context),
+            {"lang": "fr_FR", "tz": "Europe/Paris", "allowed_company_ids": [1]},
+        )
+
+    def test_line_changes(self):
+        self.assertEqual(
+            diff.line_changes(
+                "Fermé le lundi\n\nPas de RDV", "Fermé le lundi\nRDV le mardi"
+            ),
+            [(" ", "Fermé le lundi"), ("-", "Pas de RDV"), ("+", "RDV le mardi")],
+        )
+        self.assertEqual(diff.line_changes(False, "Nouveau"), [("+", "Nouveau")])

@@ -4,3 +4,5 @@ from . import messaging
 from . import coverage
 from . import oncall
 from . import emergency
+from . import context
+from . import diff

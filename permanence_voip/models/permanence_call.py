@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import events
@@ -17,6 +17,14 @@ RINGING_RECENT_MINUTES = 10
 RINGING_LIMIT = 20
 # The trade's service level: calls answered within 20 seconds.
 SERVICE_LEVEL_SECONDS = 20
+# Calls written by the PBX (events, call records): no creation log, no
+# follower, and no "you have been assigned" mail when the operator is set.
+MACHINE_CONTEXT = {
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_auto_subscribe_no_notify": True,
+    "permanence_voip_event": True,
+}
 TRANSFER_STATES = [
     ("announcing", "Announcing"),
     ("accepted", "Accepted"),
@@ -199,15 +207,13 @@ class PermanenceCall(models.Model):
     def _voip_process(self, pbx, event):
         """Apply a validated ``event`` from ``pbx``; return the call and
         what happened (created, updated, unchanged). Runs as superuser in the
-        PBX's company: the caller has checked the signature."""
+        PBX's company: the caller has checked the signature. The PBX is a
+        machine: it writes as OdooBot (not the public user of the request)
+        and assigning the operator notifies nobody (still tracked)."""
         Call = (
-            self.sudo()
+            self.with_user(SUPERUSER_ID)
             .with_company(pbx.company_id)
-            .with_context(
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-                permanence_voip_event=True,
-            )
+            .with_context(**MACHINE_CONTEXT)
         )
         domain = [
             ("company_id", "=", pbx.company_id.id),

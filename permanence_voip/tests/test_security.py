@@ -1,5 +1,7 @@
 # Copyright 2026 Permanence Téléphonique Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from lxml import etree
+
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -62,6 +64,25 @@ class TestVoipSecurity(VoipCase, HttpCase):
                 },
             )
         self.assertIn("AccessError", str(error.exception))
+
+    def test_secret_shown_and_copyable_by_managers_only(self):
+        """The configuration guide says to copy the secret into the PBX: the
+        manager's form shows it with a copy button; nobody else gets it."""
+
+        def secret_nodes(user):
+            arch = (
+                self.env["permanence.voip.pbx"]
+                .with_user(user)
+                .get_views([(False, "form")])["views"]["form"]["arch"]
+            )
+            return etree.fromstring(arch).xpath("//field[@name='secret']")
+
+        nodes = secret_nodes(self.manager)
+        self.assertEqual(len(nodes), 1)
+        self.assertEqual(nodes[0].get("widget"), "CopyClipboardChar")
+        self.assertNotIn(nodes[0].get("password"), ("True", "1", "true"))
+        for user in (self.operator, self.supervisor):
+            self.assertFalse(secret_nodes(user), user.login)
 
     def test_pbx_and_events_of_another_company_are_hidden(self):
         Pbx = self.env["permanence.voip.pbx"]

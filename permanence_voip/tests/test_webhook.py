@@ -85,6 +85,32 @@ class TestWebhook(VoipHttpMixin, VoipCase, HttpCase):
         self.assertEqual(call.talk_duration, 180)
         self.assertEqual(self.operator.permanence_presence, "available")
 
+    def test_answered_assigns_the_operator_without_notifying_him(self):
+        """A machine event assigns the call: tracked, but no "you have been
+        assigned" email from the public user (and so no failed send)."""
+        self.post(self.event("ringing"))
+        with self.assertNoLogs(level="ERROR"):
+            response = self.post(self.event("answered", operator="pt_operator"))
+        self.assertEqual(response.status_code, 200, response.text)
+        call = self.calls()
+        self.assertEqual(call.user_id, self.operator)
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("model", "=", "permanence.call"), ("res_id", "=", call.id)])
+        )
+        self.assertFalse(
+            messages.filtered(lambda m: m.message_type == "user_notification"),
+            "no assignment notification",
+        )
+        self.assertFalse(
+            self.env["mail.mail"]
+            .sudo()
+            .search([("recipient_ids", "in", self.operator.partner_id.ids)])
+        )
+        public = self.env.ref("base.public_partner")
+        self.assertNotIn(public, messages.author_id, "machine events are not public")
+
     def test_operator_found_by_extension(self):
         self.post(self.event("ringing"))
         self.post(self.event("answered", operator="202"))

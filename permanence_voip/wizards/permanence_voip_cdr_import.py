@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.permanence_call import MACHINE_CONTEXT
 from ..tools import cdr
 
 
@@ -50,7 +51,7 @@ class PermanenceVoipCdrImport(models.TransientModel):
             self.env["permanence.call"]
             .sudo()
             .with_company(pbx.company_id)
-            .with_context(mail_create_nolog=True, permanence_voip_event=True)
+            .with_context(**MACHINE_CONTEXT)
         )
         existing = {
             call.external_id: call
