@@ -1,3 +1,4 @@
+from . import permanence_access_logged_mixin
 from . import permanence_client
 from . import permanence_client_number
 from . import permanence_interlocutor
@@ -28,3 +29,7 @@ from . import permanence_plan_option
 from . import permanence_subscription
 from . import permanence_invoice_run
 from . import permanence_invoice_run_line
+from . import permanence_retention
+from . import permanence_retention_run
+from . import permanence_access_log
+from . import permanence_privacy_request

@@ -26,7 +26,11 @@ HISTORY_LIMIT = 10
 class PermanenceCall(models.Model):
     _name = "permanence.call"
     _description = "Call sheet"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "permanence.access.logged.mixin",
+    ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -195,6 +199,22 @@ class PermanenceCall(models.Model):
         compute="_compute_history",
         string="Previous messages",
     )
+    # Retention (CNIL)
+    legal_hold = fields.Boolean(
+        copy=False,
+        tracking=True,
+        groups="permanence_telephonique.group_permanence_manager",
+        help="Kept as it is whatever the retention policy (litigation, "
+        "request of an authority).",
+    )
+    anonymised_date = fields.Datetime(
+        string="Anonymised on",
+        readonly=True,
+        copy=False,
+        groups="permanence_telephonique.group_permanence_supervisor",
+        help="The caller's data was erased on this date (retention policy or "
+        "erasure request); dates, durations and outcome are kept for billing.",
+    )
 
     _sql_constraints = [
         (
@@ -203,6 +223,15 @@ class PermanenceCall(models.Model):
             "A call with this telephony id already exists in this company.",
         ),
     ]
+
+    def init(self):
+        super().init()
+        # The purge finds the expired calls of a client without a scan
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS permanence_call_retention_idx "
+            "ON permanence_call (client_id, date_start, id) "
+            "WHERE anonymised_date IS NULL"
+        )
 
     # Computes --------------------------------------------------------------
 

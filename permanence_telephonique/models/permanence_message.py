@@ -20,7 +20,11 @@ MESSAGE_STATES = [
 class PermanenceMessage(models.Model):
     _name = "permanence.message"
     _description = "Message taken for a client"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "permanence.access.logged.mixin",
+    ]
     _order = "create_date desc, id desc"
     _rec_name = "subject"
     _check_company_auto = True
@@ -103,6 +107,22 @@ class PermanenceMessage(models.Model):
     escalation_due_at = fields.Datetime(
         string="Escalates at", readonly=True, copy=False, index="btree_not_null"
     )
+    anonymised_date = fields.Datetime(
+        string="Anonymised on",
+        readonly=True,
+        copy=False,
+        groups="permanence_telephonique.group_permanence_supervisor",
+        help="The caller's data and the text were erased on this date.",
+    )
+
+    def init(self):
+        super().init()
+        # The purge finds the expired messages of a client without a scan
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS permanence_message_retention_idx "
+            "ON permanence_message (client_id, create_date, id) "
+            "WHERE anonymised_date IS NULL"
+        )
 
     def _auto_subject(self, caller_name, callback_requested):
         """The subject proposed from the caller, in the client's language."""

@@ -4,3 +4,4 @@ from . import messaging
 from . import coverage
 from . import oncall
 from . import emergency
+from . import retention

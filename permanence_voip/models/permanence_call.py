@@ -81,6 +81,15 @@ class PermanenceCall(models.Model):
         aggregator="avg",
     )
 
+    def init(self):
+        super().init()
+        # The purge finds the expired recording links without a scan
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS permanence_call_recording_idx "
+            "ON permanence_call (client_id, date_start, id) "
+            "WHERE recording_url IS NOT NULL"
+        )
+
     @api.depends_context("uid")
     def _compute_voip_my_presence(self):
         presence = self.env.user.sudo().permanence_presence
