@@ -22,7 +22,6 @@ class PermanenceAccessLog(models.Model):
     date = fields.Datetime(required=True, readonly=True, index=True)
     user_id = fields.Many2one(
         comodel_name="res.users",
-        string="User",
         required=True,
         readonly=True,
         index=True,

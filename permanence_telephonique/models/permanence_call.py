@@ -225,13 +225,14 @@ class PermanenceCall(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # The purge finds the expired calls of a client without a scan
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS permanence_call_retention_idx "
             "ON permanence_call (client_id, date_start, id) "
             "WHERE anonymised_date IS NULL"
         )
+        return res
 
     # Computes --------------------------------------------------------------
 

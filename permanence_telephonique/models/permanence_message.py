@@ -116,13 +116,14 @@ class PermanenceMessage(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # The purge finds the expired messages of a client without a scan
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS permanence_message_retention_idx "
             "ON permanence_message (client_id, create_date, id) "
             "WHERE anonymised_date IS NULL"
         )
+        return res
 
     def _auto_subject(self, caller_name, callback_requested):
         """The subject proposed from the caller, in the client's language."""

@@ -82,13 +82,14 @@ class PermanenceCall(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # The purge finds the expired recording links without a scan
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS permanence_call_recording_idx "
             "ON permanence_call (client_id, date_start, id) "
             "WHERE recording_url IS NOT NULL"
         )
+        return res
 
     @api.depends_context("uid")
     def _compute_voip_my_presence(self):
