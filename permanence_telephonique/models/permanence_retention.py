@@ -59,7 +59,7 @@ class PermanenceRetention(models.AbstractModel):
         return [
             ("calls", "call", _("Call sheets (anonymised)")),
             ("answers", "call", _("Script answers (deleted)")),
-            ("mail_messages", "call", _("Chatter and tracking (deleted)")),
+            ("mail_messages", "call", _("Chatter emptied, tracking deleted")),
             ("attachments", "call", _("Attachments (deleted)")),
             ("partners", "call", _("Callers' contacts (deleted or anonymised)")),
             ("messages", "message", _("Messages (anonymised)")),
@@ -407,12 +407,34 @@ class PermanenceRetention(models.AbstractModel):
 
     @api.model
     def _retention_purge_documents(self, model, ids):
-        """Delete the chatter (tracking values, notifications and mails go
-        with it), followers, activities and attachments of ``ids``."""
+        """Empty the chatter of ``ids`` (texts, subjects, senders; tracking
+        values and queued mails deleted) and delete their followers,
+        activities and attachments. Chatter rows are emptied rather than
+        deleted: a deleted row fires the foreign key checks of some twenty
+        tables, which would triple the purge's time."""
         counts = {}
+        of_records = SQL(
+            "SELECT id FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
+            model,
+            ids,
+        )
         self.env.cr.execute(
             SQL(
-                "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
+                "DELETE FROM mail_tracking_value WHERE mail_message_id IN (%s)",
+                of_records,
+            )
+        )
+        self.env.cr.execute(
+            SQL("DELETE FROM mail_mail WHERE mail_message_id IN (%s)", of_records)
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE mail_message SET body = NULL, subject = NULL, "
+                "record_name = NULL, email_from = NULL, reply_to = NULL, "
+                "author_guest_id = NULL, author_id = CASE WHEN EXISTS ("
+                "SELECT 1 FROM res_users u WHERE u.partner_id = mail_message.author_id"
+                ") THEN author_id END "
+                "WHERE model = %s AND res_id = ANY(%s)",
                 model,
                 ids,
             )

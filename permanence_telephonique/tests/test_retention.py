@@ -305,18 +305,40 @@ class TestRetentionPurge(RetentionCase):
             ("permanence.call", purged_ids),
             ("permanence.message", message_ids),
         ):
-            for table in ("mail_message", "ir_attachment"):
-                model_column = "model" if table == "mail_message" else "res_model"
+            for table, condition in (
+                (
+                    "mail_message",
+                    "model = %s AND (body IS NOT NULL OR subject "
+                    "IS NOT NULL OR record_name IS NOT NULL)",
+                ),
+                ("ir_attachment", "res_model = %s"),
+                ("mail_followers", "res_model = %s"),
+            ):
                 count = self.env.execute_query(
                     SQL(
-                        "SELECT count(*) FROM %s WHERE %s = %s AND res_id = ANY(%s)",
+                        "SELECT count(*) FROM %s WHERE %s AND res_id = ANY(%s)",
                         SQL.identifier(table),
-                        SQL.identifier(model_column),
-                        model,
+                        SQL(condition, model),
                         ids,
                     )
                 )[0][0]
                 self.assertEqual(count, 0, f"{table} of {model}")
+        # Nowhere in the chatter, the mails or the attachments' names
+        kept_ids = (self.recent_calls | self.held_call).ids
+        kept_message_ids = (self.recent_messages | self.held_messages).ids
+        self.assertEqual(
+            self.env.execute_query(
+                SQL(
+                    "SELECT count(*) FROM mail_message WHERE body ILIKE %s AND NOT ("
+                    "(model = 'permanence.call' AND res_id = ANY(%s)) OR "
+                    "(model = 'permanence.message' AND res_id = ANY(%s)))",
+                    f"%{SECRET}%",
+                    kept_ids,
+                    kept_message_ids,
+                )
+            )[0][0],
+            0,
+        )
         # What is kept: recent calls, the call under legal hold, its message
         kept = self.recent_calls | self.held_call
         self.assertEqual(set(kept.mapped("caller_name")), {SECRET})

@@ -20,7 +20,7 @@ DEFAULT_MONTHS = {
     "payload": 3,
     "access_log": 12,
 }
-BATCH_SIZE = 2000
+BATCH_SIZE = 1000
 
 
 def cutoff(now, months):
