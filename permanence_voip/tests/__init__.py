@@ -8,3 +8,4 @@ from . import test_cdr_import
 from . import test_service_level
 from . import test_security
 from . import test_ui
+from . import test_retention

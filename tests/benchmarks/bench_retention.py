@@ -28,7 +28,7 @@ three addons without demo data, then in-process:
 The database is dropped at the end (unless ``--keep``).
 
 Usage: python3 tests/benchmarks/bench_retention.py [--calls 1000000]
-       [--batch 2000] [--sample 500] [--addons-path PATH] [--keep]
+       [--batch 1000] [--sample 500] [--addons-path PATH] [--keep]
        [--template INSTALLED_DB]
 """
 
@@ -324,7 +324,7 @@ def naive_purge(env, call_ids):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, default=1_000_000)
-    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--sample", type=int, default=500)
     parser.add_argument("--addons-path", default=REPO)
     parser.add_argument("--db", default=f"h_ret_bench_{os.getpid()}")
