@@ -23,11 +23,15 @@ class PermanenceAccessLoggedMixin(models.AbstractModel):
     def _read_format(self, fnames, load="_classic_read"):
         # Every RPC read ends here: read, web_read, search_read, web_search_read
         result = super()._read_format(fnames, load=load)
-        kind = self.env.context.get("permanence_access_kind") or (
-            "open" if len(self) == 1 else "list"
-        )
+        kind = self.env.context.get(
+            "permanence_access_kind"
+        ) or self._permanence_access_kind(fnames)
         self.env["permanence.access.log"]._log(self, kind)
         return result
+
+    def _permanence_access_kind(self, fnames):
+        """How the records are being read: one opened, or a list."""
+        return "open" if len(self) == 1 else "list"
 
     def read(self, fields=None, load="_classic_read"):
         return super().read(fields=fields, load=load)

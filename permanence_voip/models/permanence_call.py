@@ -91,6 +91,16 @@ class PermanenceCall(models.Model):
         )
         return res
 
+    def _permanence_access_kind(self, fnames):
+        """Opening a call with its recording link is logged as such."""
+        if (
+            len(self) == 1
+            and "recording_url" in (fnames or [])
+            and self.sudo().recording_url
+        ):
+            return "recording"
+        return super()._permanence_access_kind(fnames)
+
     @api.depends_context("uid")
     def _compute_voip_my_presence(self):
         presence = self.env.user.sudo().permanence_presence

@@ -66,3 +66,13 @@ class TestVoipRetention(VoipCase):
         )
         self.assertEqual(run.counts["recordings"], 1)
         self.assertEqual(run.counts["voip_events"], 3)
+
+    def test_opening_a_recording_is_logged(self):
+        self.medical.allowed_operator_ids = self.allowed_operator
+        call, __ = self._call(1, client_id=self.medical.id)
+        call.with_user(self.allowed_operator).read(["caller_name", "recording_url"])
+        call.with_user(self.allowed_operator).read(["caller_name"])
+        logs = self.env["permanence.access.log"].search(
+            [("user_id", "=", self.allowed_operator.id)]
+        )
+        self.assertEqual(sorted(logs.mapped("kind")), ["open", "recording"])
