@@ -23,6 +23,7 @@
         "security/permanence_portal_rules.xml",
         "security/emergency/ir.model.access.csv",
         "security/permanence_emergency_rules.xml",
+        "security/permanence_retention_rules.xml",
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
@@ -46,6 +47,7 @@
         "views/permanence_emergency_portal_templates.xml",
         "views/permanence_transmission_views.xml",
         "views/acknowledge_templates.xml",
+        "views/permanence_retention_views.xml",
     ],
     "demo": [
         "demo/permanence_demo.xml",

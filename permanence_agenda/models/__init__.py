@@ -6,3 +6,4 @@ from . import calendar_attendee
 from . import permanence_call
 from . import permanence_interlocutor
 from . import permanence_demo
+from . import permanence_retention

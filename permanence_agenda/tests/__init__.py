@@ -10,3 +10,4 @@ from . import test_portal_journey_tour
 from . import test_demo
 from . import test_localised_dates
 from . import test_console_context
+from . import test_retention

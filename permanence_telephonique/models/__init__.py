@@ -1,4 +1,5 @@
 from . import permanence_phone_mixin
+from . import permanence_access_logged_mixin
 from . import permanence_client
 from . import permanence_client_number
 from . import permanence_interlocutor
@@ -32,3 +33,7 @@ from . import permanence_invoice_run
 from . import permanence_invoice_run_line
 from . import permanence_demo
 from . import res_users
+from . import permanence_retention
+from . import permanence_retention_run
+from . import permanence_access_log
+from . import permanence_privacy_request

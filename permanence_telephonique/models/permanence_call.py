@@ -27,7 +27,12 @@ HISTORY_LIMIT = 10
 class PermanenceCall(models.Model):
     _name = "permanence.call"
     _description = "Call sheet"
-    _inherit = ["mail.thread", "mail.activity.mixin", "permanence.phone.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "permanence.phone.mixin",
+        "permanence.access.logged.mixin",
+    ]
     _phone_search_fields = {
         "caller_number": ("caller_number",),
         "caller_number_raw": ("caller_number",),
@@ -235,6 +240,22 @@ class PermanenceCall(models.Model):
         compute="_compute_history",
         string="Previous messages",
     )
+    # Retention (CNIL)
+    legal_hold = fields.Boolean(
+        copy=False,
+        tracking=True,
+        groups="permanence_telephonique.group_permanence_manager",
+        help="Kept as it is whatever the retention policy (litigation, "
+        "request of an authority).",
+    )
+    anonymised_date = fields.Datetime(
+        string="Anonymised on",
+        readonly=True,
+        copy=False,
+        groups="permanence_telephonique.group_permanence_supervisor",
+        help="The caller's data was erased on this date (retention policy or "
+        "erasure request); dates, durations and outcome are kept for billing.",
+    )
 
     _sql_constraints = [
         (
@@ -253,6 +274,12 @@ class PermanenceCall(models.Model):
             "permanence_call_client_date_index",
             self._table,
             ["client_id", "date_start DESC", "id DESC"],
+        )
+        # The purge finds the expired calls of a client without a scan
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS permanence_call_retention_idx "
+            "ON permanence_call (client_id, date_start, id) "
+            "WHERE anonymised_date IS NULL"
         )
         return res
 

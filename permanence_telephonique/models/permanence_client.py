@@ -8,8 +8,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
-from ..tools import coverage, diff
+from ..tools import coverage, diff, retention
 
+MANAGER_GROUP = "permanence_telephonique.group_permanence_manager"
 SECTORS = [
     ("medical", "Medical / health"),
     ("legal", "Legal"),
@@ -231,8 +232,74 @@ class PermanenceClient(models.Model):
     usage_percent = fields.Float(
         string="Package used (%)", compute="_compute_usage_summary"
     )
+    # Retention (CNIL): how long personal data is kept, in months (0: forever)
+    retention_call_months = fields.Integer(
+        string="Call sheets (months)",
+        default=retention.DEFAULT_MONTHS["call"],
+        groups=MANAGER_GROUP,
+        tracking=True,
+        help="After this, call sheets are anonymised: the caller's name, "
+        "number, email, notes and answers are erased; date, duration and "
+        "outcome stay for billing and statistics.",
+    )
+    retention_message_months = fields.Integer(
+        string="Messages (months)",
+        default=retention.DEFAULT_MONTHS["message"],
+        groups=MANAGER_GROUP,
+        tracking=True,
+    )
+    retention_recording_months = fields.Integer(
+        string="Recording links (months)",
+        default=retention.DEFAULT_MONTHS["recording"],
+        groups=MANAGER_GROUP,
+        tracking=True,
+    )
+    retention_payload_months = fields.Integer(
+        string="Delivery contents and telephony events (months)",
+        default=retention.DEFAULT_MONTHS["payload"],
+        groups=MANAGER_GROUP,
+        tracking=True,
+        help="Texts sent by SMS, email and webhook, gateway answers and the "
+        "bodies of telephony events.",
+    )
+    retention_access_log_months = fields.Integer(
+        string="Access log (months)",
+        default=retention.DEFAULT_MONTHS["access_log"],
+        groups=MANAGER_GROUP,
+        tracking=True,
+    )
+    legal_hold = fields.Boolean(
+        groups=MANAGER_GROUP,
+        tracking=True,
+        help="Nothing of this client is purged while set (litigation, "
+        "request of an authority).",
+    )
+    retention_run_ids = fields.One2many(
+        comodel_name="permanence.retention.run",
+        inverse_name="client_id",
+        string="Purges",
+        groups=MANAGER_GROUP,
+    )
+    retention_last_purge = fields.Datetime(
+        string="Last purge",
+        compute="_compute_retention_register",
+        groups=MANAGER_GROUP,
+    )
+    retention_register_html = fields.Html(
+        string="Register",
+        compute="_compute_retention_register",
+        groups=MANAGER_GROUP,
+        sanitize=False,
+    )
 
     _sql_constraints = [
+        (
+            "retention_months_positive",
+            "CHECK(retention_call_months >= 0 AND retention_message_months >= 0 "
+            "AND retention_recording_months >= 0 AND retention_payload_months >= 0 "
+            "AND retention_access_log_months >= 0)",
+            "Retention periods cannot be negative.",
+        ),
         (
             "code_company_uniq",
             "unique(company_id, code)",
@@ -527,3 +594,63 @@ class PermanenceClient(models.Model):
         )
         action["context"] = {"default_client_id": self.id}
         return action
+
+    # Retention ---------------------------------------------------------------
+
+    def _retention_policy(self):
+        """``{kind: months}`` of this client, read as superuser (the purge
+        and the register need it, not the user)."""
+        self.ensure_one()
+        client = self.sudo()
+        return {
+            "call": client.retention_call_months,
+            "message": client.retention_message_months,
+            "recording": client.retention_recording_months,
+            "payload": client.retention_payload_months,
+            "access_log": client.retention_access_log_months,
+        }
+
+    def _retention_register_rows(self):
+        """What is kept and for how long: ``[(label, months, purged count)]``,
+        each addon adding its own kinds through
+        ``permanence.retention._retention_kinds``."""
+        self.ensure_one()
+        engine = self.env["permanence.retention"]
+        totals = self.env["permanence.retention.run"].sudo()._totals(self)
+        policy = self._retention_policy()
+        return [
+            (label, policy.get(policy_key), totals.get(count_key, 0))
+            for count_key, policy_key, label in engine._retention_kinds()
+        ]
+
+    @api.depends_context("lang")
+    def _compute_retention_register(self):
+        runs = self.env["permanence.retention.run"].sudo()
+        last = dict(
+            runs._read_group(
+                [("client_id", "in", self.ids), ("state", "=", "done")],
+                ["client_id"],
+                ["date_end:max"],
+            )
+        )
+        env = self.env
+        for client in self:
+            client.retention_last_purge = last.get(client)
+            rows = Markup("").join(
+                Markup("<tr><td>%s</td><td>%s</td><td class='text-end'>%s</td></tr>")
+                % (
+                    label,
+                    env._("%s months", months) if months else env._("No limit"),
+                    count,
+                )
+                for label, months, count in client._retention_register_rows()
+            )
+            client.retention_register_html = Markup(
+                "<table class='table table-sm'><thead><tr><th>%s</th><th>%s</th>"
+                "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
+            ) % (
+                env._("Data"),
+                env._("Kept for"),
+                env._("Purged or anonymised so far"),
+                rows,
+            )

@@ -20,7 +20,12 @@ MESSAGE_STATES = [
 class PermanenceMessage(models.Model):
     _name = "permanence.message"
     _description = "Message taken for a client"
-    _inherit = ["mail.thread", "mail.activity.mixin", "permanence.phone.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "permanence.phone.mixin",
+        "permanence.access.logged.mixin",
+    ]
     _phone_search_fields = {"caller_phone": ("caller_phone",)}
     _order = "create_date desc, id desc"
     _rec_name = "subject"
@@ -108,6 +113,23 @@ class PermanenceMessage(models.Model):
     escalation_due_at = fields.Datetime(
         string="Escalates at", readonly=True, copy=False, index="btree_not_null"
     )
+    anonymised_date = fields.Datetime(
+        string="Anonymised on",
+        readonly=True,
+        copy=False,
+        groups="permanence_telephonique.group_permanence_supervisor",
+        help="The caller's data and the text were erased on this date.",
+    )
+
+    def init(self):
+        res = super().init()
+        # The purge finds the expired messages of a client without a scan
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS permanence_message_retention_idx "
+            "ON permanence_message (client_id, create_date, id) "
+            "WHERE anonymised_date IS NULL"
+        )
+        return res
 
     def _auto_subject(self, caller_name, callback_requested):
         """The subject proposed from the caller, in the client's language."""

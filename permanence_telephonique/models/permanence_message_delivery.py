@@ -65,6 +65,12 @@ class PermanenceMessageDelivery(models.Model):
             self._table,
             ["message_id", "channel", "COALESCE(interlocutor_id, 0)"],
         )
+        # The purge finds the deliveries still holding a content
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS permanence_message_delivery_payload_idx "
+            "ON permanence_message_delivery (client_id, create_date, id) "
+            "WHERE mail_id IS NOT NULL OR last_error IS NOT NULL"
+        )
 
     # Planning --------------------------------------------------------------
 

@@ -18,3 +18,4 @@ from . import test_batch
 from . import test_display
 from . import test_form_choices
 from . import test_tracking
+from . import test_retention

@@ -6,3 +6,4 @@ from . import oncall
 from . import emergency
 from . import context
 from . import diff
+from . import retention

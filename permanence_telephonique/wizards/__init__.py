@@ -1,1 +1,2 @@
 from . import permanence_invoice_wizard
+from . import permanence_privacy_wizard

@@ -4,3 +4,4 @@ from . import permanence_call
 from . import permanence_message
 from . import res_partner
 from . import res_users
+from . import permanence_retention

@@ -93,6 +93,26 @@ class PermanenceCall(models.Model):
         aggregator="avg",
     )
 
+    def init(self):
+        res = super().init()
+        # The purge finds the expired recording links without a scan
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS permanence_call_recording_idx "
+            "ON permanence_call (client_id, date_start, id) "
+            "WHERE recording_url IS NOT NULL"
+        )
+        return res
+
+    def _permanence_access_kind(self, fnames):
+        """Opening a call with its recording link is logged as such."""
+        if (
+            len(self) == 1
+            and "recording_url" in (fnames or [])
+            and self.sudo().recording_url
+        ):
+            return "recording"
+        return super()._permanence_access_kind(fnames)
+
     @api.depends_context("uid")
     def _compute_voip_my_presence(self):
         presence = self.env.user.sudo().permanence_presence

@@ -11,3 +11,4 @@ from . import test_security
 from . import test_ui
 from . import test_demo
 from . import test_operator_tours
+from . import test_retention
