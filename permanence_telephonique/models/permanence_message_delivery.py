@@ -58,7 +58,7 @@ class PermanenceMessageDelivery(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         create_unique_index(
             self.env.cr,
             "permanence_message_delivery_unique_idx",
@@ -71,6 +71,7 @@ class PermanenceMessageDelivery(models.Model):
             "ON permanence_message_delivery (client_id, create_date, id) "
             "WHERE mail_id IS NOT NULL OR last_error IS NOT NULL"
         )
+        return res
 
     # Planning --------------------------------------------------------------
 
