@@ -46,6 +46,7 @@
         "views/permanence_emergency_portal_templates.xml",
         "views/permanence_transmission_views.xml",
         "views/acknowledge_templates.xml",
+        "views/message_notice_templates.xml",
     ],
     "demo": [
         "demo/permanence_demo.xml",

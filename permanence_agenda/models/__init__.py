@@ -5,3 +5,4 @@ from . import calendar_event
 from . import calendar_attendee
 from . import permanence_call
 from . import permanence_interlocutor
+from . import res_partner

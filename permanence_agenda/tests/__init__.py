@@ -6,3 +6,4 @@ from . import test_concurrency
 from . import test_ical
 from . import test_portal
 from . import test_booking_tour
+from . import test_side_doors

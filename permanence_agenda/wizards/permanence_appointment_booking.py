@@ -3,15 +3,21 @@ from datetime import timedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.permanence_telephonique.tools.access import OPERATOR, check_rights
+
 PAGE_SIZE = 8
 
 
 class PermanenceAppointmentBooking(models.TransientModel):
     _name = "permanence.appointment.booking"
+    _inherit = ["permanence.client.owned"]
     _description = "Appointment booking assistant"
 
-    call_id = fields.Many2one(comodel_name="permanence.call", ondelete="cascade")
+    call_id = fields.Many2one(
+        check_client=True, comodel_name="permanence.call", ondelete="cascade"
+    )
     event_id = fields.Many2one(
+        check_client=True,
         comodel_name="calendar.event",
         string="Appointment to move",
         ondelete="cascade",
@@ -23,6 +29,7 @@ class PermanenceAppointmentBooking(models.TransientModel):
         string="Client account",
     )
     appointment_type_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.appointment.type",
         domain="[('client_id', '=', client_id)]",
         compute="_compute_appointment_type_id",
@@ -37,6 +44,7 @@ class PermanenceAppointmentBooking(models.TransientModel):
         related="appointment_type_id.agenda_ids", string="Agendas of the type"
     )
     agenda_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.agenda",
         string="With",
         domain="[('id', 'in', allowed_agenda_ids)]",
@@ -171,6 +179,9 @@ class PermanenceAppointmentBooking(models.TransientModel):
 
     def _book(self, start, agenda):
         self.ensure_one()
+        check_rights(self, "write", OPERATOR)
+        if self.call_id:
+            check_rights(self.call_id, "write")
         atype = self.appointment_type_id
         if not atype:
             raise UserError(_("Choose the appointment type."))

@@ -1,3 +1,5 @@
+from . import base
+from . import permanence_client_owned
 from . import permanence_client
 from . import permanence_client_number
 from . import permanence_interlocutor
@@ -28,3 +30,6 @@ from . import permanence_plan_option
 from . import permanence_subscription
 from . import permanence_invoice_run
 from . import permanence_invoice_run_line
+from . import mail_followers
+from . import mail_notification
+from . import mail_message

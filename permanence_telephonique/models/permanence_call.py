@@ -26,7 +26,25 @@ HISTORY_LIMIT = 10
 class PermanenceCall(models.Model):
     _name = "permanence.call"
     _description = "Call sheet"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # What a client's portal user may read (over JSON-RPC as well): any
+    # other field is internal (see base._setup_complete).
+    _permanence_portal_fields = (
+        "name",
+        "client_id",
+        "direction",
+        "state",
+        "date_start",
+        "caller_number",
+        "caller_number_raw",
+        "caller_withheld",
+        "caller_name",
+        "caller_company",
+        "reason_id",
+        "outcome",
+        "talk_duration",
+        "in_coverage",
+    )
+    _inherit = ["mail.thread", "mail.activity.mixin", "permanence.client.owned"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -106,6 +124,7 @@ class PermanenceCall(models.Model):
     partner_candidate_count = fields.Integer(compute="_compute_partner_candidate_ids")
     called_number = fields.Char(string="Called number (DID)", index="btree_not_null")
     reason_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.call.reason",
         string="Call reason",
         domain="[('client_id', '=', client_id)]",
@@ -148,6 +167,7 @@ class PermanenceCall(models.Model):
         string="Messages taken",
     )
     transfer_interlocutor_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.interlocutor",
         string="Transfer to",
         domain="[('client_id', '=', client_id), ('transfer_allowed', '=', True)]",
@@ -169,6 +189,7 @@ class PermanenceCall(models.Model):
         string="In contract hours", compute="_compute_in_coverage", store=True
     )
     filter_rule_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.filter.rule",
         string="Filtering rule applied",
         compute="_compute_filter_rule_id",

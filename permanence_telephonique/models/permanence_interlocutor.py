@@ -17,7 +17,19 @@ AVAILABILITIES = [
 
 class PermanenceInterlocutor(models.Model):
     _name = "permanence.interlocutor"
+    _inherit = ["permanence.client.owned"]
     _description = "Client interlocutor"
+    # What a client's portal user may read (over JSON-RPC as well): any
+    # other field is internal (see base._setup_complete).
+    _permanence_portal_fields = (
+        "client_id",
+        "partner_id",
+        "name",
+        "role",
+        "availability",
+        "sequence",
+        "active",
+    )
     _order = "client_id, sequence, id"
 
     client_id = fields.Many2one(

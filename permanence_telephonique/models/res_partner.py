@@ -5,6 +5,9 @@ from ..tools import phone
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    # Portal users read the fields our addons add to contacts through this
+    # list only (see base._setup_complete).
+    _permanence_portal_fields = ("phone_e164", "mobile_e164")
 
     phone_e164 = fields.Char(
         string="Phone (E.164)",

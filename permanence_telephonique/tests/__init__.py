@@ -10,3 +10,4 @@ from . import test_oncall
 from . import test_emergency
 from . import test_billing_tools
 from . import test_billing
+from . import test_side_doors
