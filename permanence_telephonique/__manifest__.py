@@ -48,6 +48,7 @@
         "views/permanence_transmission_views.xml",
         "views/acknowledge_templates.xml",
         "views/permanence_retention_views.xml",
+        "views/message_notice_templates.xml",
     ],
     "demo": [
         "demo/permanence_demo.xml",

@@ -1,9 +1,16 @@
 import hmac
+import re
 
 from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.http import request
+
+from odoo.addons.permanence_telephonique.tools.access import valid_id
+
+# What _token() makes (secrets.token_urlsafe): anything else, a NUL byte
+# included, is no agenda's address.
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class PermanenceAgendaController(http.Controller):
@@ -18,6 +25,8 @@ class PermanenceAgendaController(http.Controller):
     def agenda_feed(self, token, **kwargs):
         """Private iCal feed of an agenda: the token in the address is the
         only credential; an unknown or revoked token is a 404."""
+        if not FEED_TOKEN.fullmatch(token):
+            raise NotFound()
         agenda = (
             request.env["permanence.agenda"]
             .sudo()
@@ -46,6 +55,8 @@ class PermanenceAgendaController(http.Controller):
             record_ids = [int(i) for i in ids.split(",") if i]
         except ValueError as exc:
             raise NotFound() from exc
+        if not all(valid_id(i) for i in record_ids):
+            raise NotFound()
         interlocutors = request.env["permanence.interlocutor"].search(
             [("id", "in", record_ids)]
         )

@@ -7,3 +7,4 @@ from . import permanence_call
 from . import permanence_interlocutor
 from . import permanence_demo
 from . import permanence_retention
+from . import res_partner

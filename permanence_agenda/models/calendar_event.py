@@ -13,6 +13,7 @@ from odoo.tools import SQL, format_datetime, sql
 
 from odoo.addons.permanence_telephonique.tools import context as ui_context
 from odoo.addons.permanence_telephonique.tools import phone
+from odoo.addons.permanence_telephonique.tools.access import OPERATOR, check_rights
 
 from ..tools import ical
 
@@ -29,16 +30,28 @@ SLOT_FORMAT = "EEE d MMM y, HH:mm"
 
 class CalendarEvent(models.Model):
     _name = "calendar.event"
-    _inherit = ["calendar.event", "permanence.phone.mixin"]
+    _inherit = ["calendar.event", "permanence.phone.mixin", "permanence.client.owned"]
     _phone_search_fields = {"caller_number": ("caller_number",)}
+    # What a client's portal user may read of the fields our addons add
+    # (over JSON-RPC as well): the others are internal
+    # (see permanence_telephonique's base._setup_complete).
+    _permanence_portal_fields = (
+        "agenda_id",
+        "appointment_type_id",
+        "client_id",
+        "booking_state",
+        "caller_name",
+    )
 
     agenda_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.agenda",
         string="Shared agenda",
         ondelete="restrict",
         index="btree_not_null",
     )
     appointment_type_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.appointment.type",
         ondelete="restrict",
         index="btree_not_null",
@@ -53,6 +66,7 @@ class CalendarEvent(models.Model):
         related="agenda_id.company_id", store=True, string="Company"
     )
     call_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.call",
         string="Booked during call",
         ondelete="set null",
@@ -210,6 +224,7 @@ class CalendarEvent(models.Model):
     def action_permanence_cancel(self):
         """Cancel bookings: the slot is free again, the caller and the
         interlocutor are told."""
+        check_rights(self, "write", OPERATOR)
         self = self._permanence_clean_context()
         for event in self.filtered(lambda e: e.booking_state == "booked"):
             event.write(
@@ -307,7 +322,10 @@ class CalendarEvent(models.Model):
 
     # Notifications ---------------------------------------------------------
 
-    def _ical_values(self, status="CONFIRMED"):
+    def _ical_values(self, status="CONFIRMED", private=False):
+        """The event for iCalendar. ``private``: for a feed that leaves for
+        a third-party calendar, the appointment of a confidential client
+        carries no caller (name, number, email) nor reason."""
         self.ensure_one()
         event = self.sudo()
         description = "\n".join(
@@ -321,7 +339,7 @@ class CalendarEvent(models.Model):
                 ],
             )
         )
-        return {
+        values = {
             "uid": f"permanence-appointment-{event.id}@{event.agenda_id.company_id.id}",
             "start": pytz.utc.localize(event.start),
             "end": pytz.utc.localize(event.stop),
@@ -333,6 +351,13 @@ class CalendarEvent(models.Model):
             "organizer": event.agenda_id.company_id.email,
             "attendees": [(p.name, p.email) for p in event.partner_ids],
         }
+        if private:
+            values.update(
+                summary=event.appointment_type_id.name or self.env._("Appointment"),
+                description="",
+                attendees=[],
+            )
+        return values
 
     def _ics_attachment(self, status="CONFIRMED"):
         self.ensure_one()
@@ -444,6 +469,7 @@ class CalendarEvent(models.Model):
         """Open the booking assistant to move this appointment (from the
         console, when the caller calls back)."""
         self.ensure_one()
+        check_rights(self, "write", OPERATOR)
         wizard = self.env["permanence.appointment.booking"].create(
             {
                 "event_id": self.id,

@@ -9,6 +9,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.permanence_telephonique.tools.access import SUPERVISOR, check_rights
+
 from ..tools import ical, slots
 
 _logger = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ def _token():
 
 class PermanenceAgenda(models.Model):
     _name = "permanence.agenda"
+    _inherit = ["permanence.client.owned"]
     _description = "Shared agenda"
     _order = "client_id, sequence, id"
     _check_company_auto = True
@@ -56,6 +59,7 @@ class PermanenceAgenda(models.Model):
         required=True,
     )
     interlocutor_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.interlocutor",
         domain="[('client_id', '=', client_id)]",
         ondelete="restrict",
@@ -82,6 +86,7 @@ class PermanenceAgenda(models.Model):
         readonly=False,
     )
     appointment_type_ids = fields.Many2many(
+        check_client=True,
         comodel_name="permanence.appointment.type",
         relation="permanence_appointment_type_agenda_rel",
         column1="agenda_id",
@@ -316,6 +321,7 @@ class PermanenceAgenda(models.Model):
 
     def action_reset_feed_token(self):
         """Revoke the current feed address and publish a new one."""
+        check_rights(self, "write", SUPERVISOR)
         for agenda in self:
             agenda.sudo().feed_token = _token()
         return True
@@ -336,13 +342,15 @@ class PermanenceAgenda(models.Model):
                 order="start",
             )
         )
-        return [event._ical_values() for event in events]
+        private = self.sudo().client_id.confidential
+        return [event._ical_values(private=private) for event in events]
 
     def _feed_ics(self):
         self.ensure_one()
         return ical.build_calendar(self._feed_events(), name=self.display_name)
 
     def action_import_busy_times(self):
+        check_rights(self, "write", SUPERVISOR)
         self._import_busy_times()
         return True
 

@@ -3,10 +3,12 @@ from odoo import fields, models
 
 class PermanenceAgendaBusy(models.Model):
     _name = "permanence.agenda.busy"
+    _inherit = ["permanence.client.owned"]
     _description = "Busy time imported into a shared agenda"
     _order = "start"
 
     agenda_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.agenda",
         required=True,
         ondelete="cascade",

@@ -15,6 +15,7 @@ FIRST_WINDOW_DAYS = 7
 
 class PermanenceAppointmentType(models.Model):
     _name = "permanence.appointment.type"
+    _inherit = ["permanence.client.owned"]
     _description = "Appointment type"
     _order = "client_id, sequence, id"
     _check_company_auto = True
@@ -64,6 +65,7 @@ class PermanenceAppointmentType(models.Model):
         string="Not after", help="Latest end, local time; 0: any time of the day."
     )
     agenda_ids = fields.Many2many(
+        check_client=True,
         comodel_name="permanence.agenda",
         relation="permanence_appointment_type_agenda_rel",
         column1="type_id",

@@ -64,6 +64,10 @@ class PermanenceCall(models.Model):
                     "name": self.caller_name,
                     "phone": self.caller_number or self.caller_number_raw,
                     "email": self.caller_email,
+                    # The client's company and the client's confidentiality:
+                    # not a contact every employee reads.
+                    "company_id": self.company_id.id,
+                    "permanence_caller_client_id": self.client_id.id,
                 }
             )
         )

@@ -4,16 +4,21 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.permanence_telephonique.tools import context as ui_context
+from odoo.addons.permanence_telephonique.tools.access import OPERATOR, check_rights
 
 PAGE_SIZE = 8
 
 
 class PermanenceAppointmentBooking(models.TransientModel):
     _name = "permanence.appointment.booking"
+    _inherit = ["permanence.client.owned"]
     _description = "Appointment booking assistant"
 
-    call_id = fields.Many2one(comodel_name="permanence.call", ondelete="cascade")
+    call_id = fields.Many2one(
+        check_client=True, comodel_name="permanence.call", ondelete="cascade"
+    )
     event_id = fields.Many2one(
+        check_client=True,
         comodel_name="calendar.event",
         string="Appointment to move",
         ondelete="cascade",
@@ -25,6 +30,7 @@ class PermanenceAppointmentBooking(models.TransientModel):
         string="Client account",
     )
     appointment_type_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.appointment.type",
         domain="[('client_id', '=', client_id)]",
         compute="_compute_appointment_type_id",
@@ -39,6 +45,7 @@ class PermanenceAppointmentBooking(models.TransientModel):
         related="appointment_type_id.agenda_ids", string="Agendas of the type"
     )
     agenda_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.agenda",
         string="With",
         domain="[('id', 'in', allowed_agenda_ids)]",
@@ -173,6 +180,9 @@ class PermanenceAppointmentBooking(models.TransientModel):
 
     def _book(self, start, agenda):
         self.ensure_one()
+        check_rights(self, "write", OPERATOR)
+        if self.call_id:
+            check_rights(self.call_id, "write")
         # The console's active_model/active_id and defaults stay on the
         # screen: the event, its e-mails and the call's chatter are made
         # without them.

@@ -1,5 +1,8 @@
 from odoo import http
 from odoo.http import request
+from odoo.tools import format_datetime
+
+from ..tools.access import MAX_ID, valid_id
 
 
 class PermanenceAcknowledge(http.Controller):
@@ -13,6 +16,8 @@ class PermanenceAcknowledge(http.Controller):
     """
 
     def _message_from_link(self, message_id, interlocutor_id, token):
+        if not (valid_id(message_id) and 0 <= interlocutor_id <= MAX_ID):
+            return None
         message = request.env["permanence.message"].sudo().browse(message_id).exists()
         if not message or not message._check_ack_token(interlocutor_id, token):
             return None
@@ -54,4 +59,44 @@ class PermanenceAcknowledge(http.Controller):
         return request.render(
             "permanence_telephonique.acknowledge_page",
             {"message": message, "done": True},
+        )
+
+
+class PermanenceMessageNotice(http.Controller):
+    """The signed link of a content-free notice (confidential clients): the
+    email or SMS says only that a message is waiting; opening the link shows
+    it, or sends to the client portal when the client wants a login."""
+
+    @http.route(
+        "/permanence/message/<int:message_id>/<int:interlocutor_id>/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=False,
+        sitemap=False,
+    )
+    def message_notice(self, message_id, interlocutor_id, token, **kw):
+        if not (valid_id(message_id) and 0 <= interlocutor_id <= MAX_ID):
+            raise request.not_found()
+        message = request.env["permanence.message"].sudo().browse(message_id).exists()
+        if not message or not message._check_read_token(interlocutor_id, token):
+            raise request.not_found()
+        client = message.client_id
+        if client.notice_requires_login:
+            return request.redirect(f"/my/permanence/messages/{message.id}")
+        interlocutor = (
+            request.env["permanence.interlocutor"].sudo().browse(interlocutor_id)
+        )
+        callback_before = message.callback_before and format_datetime(
+            message.env, message.callback_before, tz=client.tz, dt_format="short"
+        )
+        return request.render(
+            "permanence_telephonique.message_notice_page",
+            {
+                "message": message,
+                "interlocutor_id": interlocutor_id,
+                "ack_token": message._ack_token(interlocutor),
+                "caller_phone": message.caller_phone,
+                "callback_before": callback_before,
+            },
         )

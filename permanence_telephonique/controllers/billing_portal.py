@@ -15,6 +15,8 @@ from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..tools.access import valid_id
+
 PERIODS_SHOWN = 12
 
 
@@ -74,6 +76,8 @@ class PermanenceBillingPortal(CustomerPortal):
         readonly=True,
     )
     def portal_permanence_usage_csv(self, record_id, **kw):
+        if not valid_id(record_id):
+            return request.redirect("/my")
         clients = self._permanence_billing_clients()
         record = (
             request.env["permanence.invoice.run.line"]

@@ -13,6 +13,8 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..tools.access import valid_id
+
 ITEMS_PER_PAGE = 20
 
 
@@ -57,6 +59,8 @@ class PermanenceEmergencyPortal(CustomerPortal):
         readonly=True,
     )
     def portal_permanence_emergency(self, emergency_id, **kw):
+        if not valid_id(emergency_id):
+            return request.redirect("/my")
         try:
             emergency_sudo = self._document_check_access(
                 "permanence.emergency", emergency_id

@@ -19,6 +19,8 @@ from odoo.tools.misc import get_lang
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..tools.access import valid_id
+
 ITEMS_PER_PAGE = 20
 CLIENT_CHOICES_LIMIT = 100
 STAT_WEEKS = 12
@@ -291,6 +293,8 @@ class PermanencePortal(CustomerPortal):
         readonly=True,
     )
     def portal_permanence_message(self, message_id, **kw):
+        if not valid_id(message_id):
+            return request.redirect("/my")
         try:
             message_sudo = self._document_check_access("permanence.message", message_id)
         except (AccessError, MissingError):
@@ -315,6 +319,8 @@ class PermanencePortal(CustomerPortal):
         website=True,
     )
     def portal_permanence_message_acknowledge(self, message_id, **kw):
+        if not valid_id(message_id):
+            return request.redirect("/my")
         try:
             message_sudo = self._document_check_access("permanence.message", message_id)
         except (AccessError, MissingError):

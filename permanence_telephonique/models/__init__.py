@@ -1,5 +1,7 @@
 from . import permanence_phone_mixin
 from . import permanence_access_logged_mixin
+from . import base
+from . import permanence_client_owned
 from . import permanence_client
 from . import permanence_client_number
 from . import permanence_interlocutor
@@ -37,3 +39,6 @@ from . import permanence_retention
 from . import permanence_retention_run
 from . import permanence_access_log
 from . import permanence_privacy_request
+from . import mail_followers
+from . import mail_notification
+from . import mail_message

@@ -32,12 +32,31 @@ class PermanenceCall(models.Model):
         "mail.activity.mixin",
         "permanence.phone.mixin",
         "permanence.access.logged.mixin",
+        "permanence.client.owned",
     ]
     _phone_search_fields = {
         "caller_number": ("caller_number",),
         "caller_number_raw": ("caller_number",),
         "called_number": ("called_number",),
     }
+    # What a client's portal user may read (over JSON-RPC as well): any
+    # other field is internal (see base._setup_complete).
+    _permanence_portal_fields = (
+        "name",
+        "client_id",
+        "direction",
+        "state",
+        "date_start",
+        "caller_number",
+        "caller_number_raw",
+        "caller_withheld",
+        "caller_name",
+        "caller_company",
+        "reason_id",
+        "outcome",
+        "talk_duration",
+        "in_coverage",
+    )
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -139,6 +158,7 @@ class PermanenceCall(models.Model):
     partner_candidate_count = fields.Integer(compute="_compute_partner_candidate_ids")
     called_number = fields.Char(string="Called number (DID)", index="btree_not_null")
     reason_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.call.reason",
         string="Call reason",
         domain="[('client_id', '=', client_id)]",
@@ -181,6 +201,7 @@ class PermanenceCall(models.Model):
         string="Messages taken",
     )
     transfer_interlocutor_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.interlocutor",
         string="Transfer to",
         domain="[('client_id', '=', client_id), ('transfer_allowed', '=', True)]",
@@ -209,6 +230,7 @@ class PermanenceCall(models.Model):
         "when it came.",
     )
     filter_rule_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.filter.rule",
         string="Filtering rule applied",
         compute="_compute_filter_rule_id",

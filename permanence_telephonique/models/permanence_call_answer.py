@@ -5,10 +5,12 @@ from odoo.tools import format_date
 
 class PermanenceCallAnswer(models.Model):
     _name = "permanence.call.answer"
+    _inherit = ["permanence.client.owned"]
     _description = "Answer to a qualification question"
     _order = "call_id, sequence, id"
 
     call_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.call",
         required=True,
         ondelete="cascade",
@@ -17,6 +19,7 @@ class PermanenceCallAnswer(models.Model):
     client_id = fields.Many2one(related="call_id.client_id", store=True, index=True)
     company_id = fields.Many2one(related="call_id.company_id", store=True, index=True)
     question_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.script.question",
         required=True,
         ondelete="restrict",

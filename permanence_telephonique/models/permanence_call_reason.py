@@ -16,6 +16,7 @@ URGENCIES = [
 
 class PermanenceCallReason(models.Model):
     _name = "permanence.call.reason"
+    _inherit = ["permanence.client.owned"]
     _description = "Call reason"
     _order = "client_id, sequence, id"
 
@@ -42,6 +43,7 @@ class PermanenceCallReason(models.Model):
         selection=URGENCIES, string="Default urgency", default="normal", required=True
     )
     interlocutor_ids = fields.Many2many(
+        check_client=True,
         comodel_name="permanence.interlocutor",
         relation="permanence_call_reason_interlocutor_rel",
         column1="reason_id",

@@ -22,7 +22,23 @@ SUPERVISOR_GROUP = "permanence_telephonique.group_permanence_supervisor"
 class PermanenceChangeRequest(models.Model):
     _name = "permanence.change.request"
     _description = "Change of instructions or FAQ proposed by a client"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # What a client's portal user may read (over JSON-RPC as well): any
+    # other field is internal (see base._setup_complete).
+    _permanence_portal_fields = (
+        "client_id",
+        "partner_id",
+        "kind",
+        "faq_id",
+        "question",
+        "proposed_text",
+        "current_text",
+        "state",
+        "date_request",
+        "date_done",
+        "refuse_reason",
+        "create_date",
+    )
+    _inherit = ["mail.thread", "mail.activity.mixin", "permanence.client.owned"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
@@ -48,6 +64,7 @@ class PermanenceChangeRequest(models.Model):
         selection=KINDS, string="Change of", default="instructions", required=True
     )
     faq_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.faq",
         string="FAQ entry",
         ondelete="set null",

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
 from ..tools import coverage, diff, retention
+from ..tools.access import SUPERVISOR, check_rights
 
 MANAGER_GROUP = "permanence_telephonique.group_permanence_manager"
 SECTORS = [
@@ -40,6 +41,17 @@ ANSWERING_STATES = ("test", "active")
 class PermanenceClient(models.Model):
     _name = "permanence.client"
     _description = "Client account"
+    # What a client's portal user may read (over JSON-RPC as well): any
+    # other field is internal (see base._setup_complete).
+    _permanence_portal_fields = (
+        "name",
+        "code",
+        "active",
+        "partner_id",
+        "state",
+        "tz",
+        "instructions",
+    )
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "name, id"
     _check_company_auto = True
@@ -82,6 +94,20 @@ class PermanenceClient(models.Model):
         tracking=True,
         help="Health or other sensitive data: only the operators listed may "
         "handle this client's calls and messages.",
+    )
+    content_free_notice = fields.Boolean(
+        string="Content-free notices",
+        compute="_compute_content_free_notice",
+        store=True,
+        readonly=False,
+        help="Emails and SMS only say that a message is waiting, with a signed "
+        "link: the content is shown once the link is opened. On by default for "
+        "confidential clients.",
+    )
+    notice_requires_login = fields.Boolean(
+        string="Open notices after portal login",
+        help="The link of a content-free notice leads to the client portal: the "
+        "content is shown after the recipient logs in.",
     )
     allowed_operator_ids = fields.Many2many(
         comodel_name="res.users",
@@ -391,7 +417,13 @@ class PermanenceClient(models.Model):
         if errors:
             raise UserError("\n".join(errors))
 
+    @api.depends("confidential")
+    def _compute_content_free_notice(self):
+        for client in self:
+            client.content_free_notice = client.confidential
+
     def action_start_test(self):
+        check_rights(self, "write", SUPERVISOR)
         self._check_emergency_configuration()
         for client in self:
             if not client.number_ids:
@@ -412,16 +444,20 @@ class PermanenceClient(models.Model):
         self._set_state(("onboarding",), "test")
 
     def action_activate(self):
+        check_rights(self, "write", SUPERVISOR)
         self._check_emergency_configuration()
         self._set_state(("onboarding", "test", "suspended"), "active")
 
     def action_suspend(self):
+        check_rights(self, "write", SUPERVISOR)
         self._set_state(("test", "active"), "suspended")
 
     def action_close(self):
+        check_rights(self, "write", SUPERVISOR)
         self._set_state(("onboarding", "test", "active", "suspended"), "closed")
 
     def action_reopen(self):
+        check_rights(self, "write", SUPERVISOR)
         self._set_state(("closed",), "onboarding")
 
     # Transmission ----------------------------------------------------------
@@ -439,6 +475,7 @@ class PermanenceClient(models.Model):
         return timedelta(minutes=minutes) if minutes > 0 else None
 
     def action_generate_webhook_secret(self):
+        check_rights(self, "write", SUPERVISOR)
         for client in self:
             client.sudo().webhook_secret = secrets.token_hex(32)
         return True
@@ -450,8 +487,14 @@ class PermanenceClient(models.Model):
         template = self.env.ref(
             "permanence_telephonique.mail_template_permanence_digest"
         )
+        # A client with content-free notices gets no digest: it would list
+        # the subjects and callers its notices keep out of mailboxes.
         clients = self.sudo().search(
-            [("daily_digest", "=", True), ("state", "in", ANSWERING_STATES)]
+            [
+                ("daily_digest", "=", True),
+                ("content_free_notice", "=", False),
+                ("state", "in", ANSWERING_STATES),
+            ]
         )
         template = template.with_context(permanence_digest_since=since)
         batch = self.env["permanence.batch"]

@@ -6,6 +6,7 @@ from ..tools import phone
 
 class PermanenceClientNumber(models.Model):
     _name = "permanence.client.number"
+    _inherit = ["permanence.client.owned"]
     _description = "Client number (DID)"
     _order = "client_id, sequence, id"
     _rec_name = "number"

@@ -4,6 +4,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import emergency as emergency_tools
+from ..tools.access import OPERATOR, check_rights
 from .permanence_call_reason import URGENCIES
 
 EMERGENCY_STATES = [
@@ -29,12 +30,28 @@ class PermanenceEmergency(models.Model):
 
     _name = "permanence.emergency"
     _description = "Emergency"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # What a client's portal user may read (over JSON-RPC as well): any
+    # other field is internal (see base._setup_complete).
+    _permanence_portal_fields = (
+        "name",
+        "client_id",
+        "reason_id",
+        "urgency",
+        "state",
+        "date_start",
+        "date_reached",
+        "date_end",
+        "reached_interlocutor_id",
+        "reach_duration",
+        "attempt_ids",
+    )
+    _inherit = ["mail.thread", "mail.activity.mixin", "permanence.client.owned"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
     name = fields.Char(related="call_id.name", store=True, string="Reference")
     call_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.call",
         required=True,
         ondelete="cascade",
@@ -52,6 +69,7 @@ class PermanenceEmergency(models.Model):
         related="client_id.company_id", store=True, index=True, precompute=True
     )
     protocol_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.emergency.protocol",
         required=True,
         ondelete="restrict",
@@ -76,6 +94,7 @@ class PermanenceEmergency(models.Model):
         tracking=True,
     )
     step_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.emergency.step",
         string="Current step",
         ondelete="set null",
@@ -83,7 +102,9 @@ class PermanenceEmergency(models.Model):
     step_index = fields.Integer(help="Position of the current step (from 0).")
     step_note = fields.Char(related="step_id.note", string="Step note")
     current_attempt_id = fields.Many2one(
-        comodel_name="permanence.emergency.attempt", ondelete="set null"
+        check_client=True,
+        comodel_name="permanence.emergency.attempt",
+        ondelete="set null",
     )
     current_channel = fields.Selection(
         related="current_attempt_id.channel", string="Channel"
@@ -109,6 +130,7 @@ class PermanenceEmergency(models.Model):
     date_reached = fields.Datetime(string="Reached at", copy=False)
     date_end = fields.Datetime(string="Ended", copy=False)
     reached_interlocutor_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.interlocutor",
         string="Reached",
         ondelete="set null",
@@ -580,21 +602,25 @@ class PermanenceEmergency(models.Model):
 
     def action_reached(self):
         """The person answered and takes the emergency."""
+        check_rights(self, "write", OPERATOR)
         self._check_open(OPEN_STATES)
         for emergency in self:
             emergency._mark_reached(emergency.current_attempt_id, "accepted")
         return True
 
     def action_no_answer(self):
+        check_rights(self, "write", OPERATOR)
         self._check_open()
         return self._advance("no_answer")
 
     def action_refused(self):
+        check_rights(self, "write", OPERATOR)
         self._check_open()
         return self._advance("refused")
 
     def action_fallback_done(self):
         """The operator applied the fallback instruction."""
+        check_rights(self, "write", OPERATOR)
         self._check_open(("fallback",))
         now = fields.Datetime.now()
         for emergency in self:
@@ -610,6 +636,7 @@ class PermanenceEmergency(models.Model):
 
     def action_cancel(self):
         """False alarm, or the caller solved it."""
+        check_rights(self, "write", OPERATOR)
         self._check_open(OPEN_STATES)
         now = fields.Datetime.now()
         for emergency in self:
@@ -626,6 +653,7 @@ class PermanenceEmergency(models.Model):
         """Dial the current step's number: through the PBX when
         permanence_voip is installed, else show it to dial by hand."""
         self.ensure_one()
+        check_rights(self, "write", OPERATOR)
         number = self.current_destination or (
             self.state == "fallback" and self.fallback_number
         )

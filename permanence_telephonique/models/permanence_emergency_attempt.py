@@ -24,10 +24,23 @@ class PermanenceEmergencyAttempt(models.Model):
     by one channel, with its time and result."""
 
     _name = "permanence.emergency.attempt"
+    _inherit = ["permanence.client.owned"]
     _description = "Emergency attempt"
+    # What a client's portal user may read (over JSON-RPC as well): any
+    # other field is internal (see base._setup_complete).
+    _permanence_portal_fields = (
+        "emergency_id",
+        "client_id",
+        "channel",
+        "interlocutor_id",
+        "date_start",
+        "date_end",
+        "result",
+    )
     _order = "emergency_id, date_start, id"
 
     emergency_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.emergency",
         required=True,
         ondelete="cascade",
@@ -40,10 +53,11 @@ class PermanenceEmergencyAttempt(models.Model):
         related="emergency_id.company_id", store=True, index=True, precompute=True
     )
     step_id = fields.Many2one(
-        comodel_name="permanence.emergency.step", ondelete="set null"
+        check_client=True, comodel_name="permanence.emergency.step", ondelete="set null"
     )
     channel = fields.Selection(selection=ATTEMPT_CHANNELS, required=True)
     interlocutor_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.interlocutor",
         string="Person",
         ondelete="set null",
@@ -57,6 +71,7 @@ class PermanenceEmergencyAttempt(models.Model):
         selection=ATTEMPT_RESULTS, default="pending", required=True, index=True
     )
     message_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.message",
         string="Message sent",
         ondelete="set null",

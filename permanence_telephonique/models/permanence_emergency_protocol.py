@@ -11,6 +11,7 @@ class PermanenceEmergencyProtocol(models.Model):
     answers (the fallback)."""
 
     _name = "permanence.emergency.protocol"
+    _inherit = ["permanence.client.owned"]
     _description = "Emergency protocol"
     _order = "client_id, sequence, id"
     _check_company_auto = True
@@ -29,6 +30,7 @@ class PermanenceEmergencyProtocol(models.Model):
         related="client_id.company_id", store=True, index=True, precompute=True
     )
     reason_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.call.reason",
         string="Call reason",
         ondelete="cascade",
@@ -37,6 +39,7 @@ class PermanenceEmergencyProtocol(models.Model):
         "of its own.",
     )
     rota_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.oncall.rota",
         string="On-call rota",
         ondelete="restrict",

@@ -9,10 +9,12 @@ class PermanenceEmergencyRule(models.Model):
     set the urgency of a call."""
 
     _name = "permanence.emergency.rule"
+    _inherit = ["permanence.client.owned"]
     _description = "Emergency qualification rule"
     _order = "protocol_id, sequence, id"
 
     protocol_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.emergency.protocol",
         required=True,
         ondelete="cascade",
@@ -26,6 +28,7 @@ class PermanenceEmergencyRule(models.Model):
     )
     sequence = fields.Integer(default=10)
     question_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.script.question",
         required=True,
         ondelete="cascade",

@@ -15,10 +15,12 @@ STEP_TARGETS = [
 
 class PermanenceEmergencyStep(models.Model):
     _name = "permanence.emergency.step"
+    _inherit = ["permanence.client.owned"]
     _description = "Emergency escalation step"
     _order = "protocol_id, sequence, id"
 
     protocol_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.emergency.protocol",
         required=True,
         ondelete="cascade",
@@ -36,6 +38,7 @@ class PermanenceEmergencyStep(models.Model):
         selection=STEP_TARGETS, string="Whom", default="oncall", required=True
     )
     interlocutor_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.interlocutor",
         ondelete="restrict",
         domain="[('client_id', '=', client_id)]",

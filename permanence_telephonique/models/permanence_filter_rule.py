@@ -23,6 +23,7 @@ FILTER_ACTIONS = [
 
 class PermanenceFilterRule(models.Model):
     _name = "permanence.filter.rule"
+    _inherit = ["permanence.client.owned"]
     _description = "Call filtering rule"
     _inherit = ["permanence.phone.mixin"]
     _phone_search_fields = {"number": ("number",)}

@@ -17,9 +17,20 @@ AVAILABILITIES = [
 
 class PermanenceInterlocutor(models.Model):
     _name = "permanence.interlocutor"
+    _inherit = ["permanence.client.owned", "permanence.phone.mixin"]
     _description = "Client interlocutor"
-    _inherit = ["permanence.phone.mixin"]
     _phone_search_fields = {"transfer_number": ("transfer_number",)}
+    # What a client's portal user may read (over JSON-RPC as well): any
+    # other field is internal (see base._setup_complete).
+    _permanence_portal_fields = (
+        "client_id",
+        "partner_id",
+        "name",
+        "role",
+        "availability",
+        "sequence",
+        "active",
+    )
     _order = "client_id, sequence, id"
 
     client_id = fields.Many2one(

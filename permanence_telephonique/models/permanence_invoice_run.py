@@ -408,7 +408,12 @@ class PermanenceInvoiceRun(models.Model):
     def _attach_calls(self, lines, prepared):
         """The billed calls of each invoice as a CSV file, posted on the
         invoice (so the client sees it in the portal) and kept on the
-        billing record."""
+        billing record.
+
+        A confidential client's file names no caller, stays on the billing
+        record (read by billing staff; the client's own portal users get it
+        through the usage page) and is not posted on the invoice, whose
+        chatter and attachments reach every follower of the invoice."""
         if not lines:
             return
         subscriptions = self.env["permanence.subscription"].union(
@@ -433,7 +438,7 @@ class PermanenceInvoiceRun(models.Model):
                     [
                         name,
                         local.strftime("%Y-%m-%d %H:%M:%S"),
-                        caller or "",
+                        "" if client.confidential else caller or "",
                         outcomes.get(outcome, outcome),
                         talk,
                         f"{float(units):g}",
@@ -451,8 +456,12 @@ class PermanenceInvoiceRun(models.Model):
             [
                 {
                     "name": f"{line.client_id.code}-{self.period_start}-calls.csv",
-                    "res_model": "account.move",
-                    "res_id": line.move_id.id,
+                    "res_model": "permanence.invoice.run.line"
+                    if line.client_id.confidential
+                    else "account.move",
+                    "res_id": line.id
+                    if line.client_id.confidential
+                    else line.move_id.id,
                     "mimetype": "text/csv",
                     "datas": base64.b64encode(
                         billing.calls_csv(
@@ -465,6 +474,8 @@ class PermanenceInvoiceRun(models.Model):
         )
         for line, attachment in zip(lines, attachments, strict=True):
             line.attachment_id = attachment
+            if line.client_id.confidential:
+                continue
             line.move_id.with_context(mail_post_autofollow=False).message_post(
                 body=_("Detail of the billed calls of the period."),
                 attachment_ids=attachment.ids,

@@ -18,6 +18,7 @@ class PermanenceInvoiceRunLine(models.Model):
     held by a unique index: running a period twice creates nothing new."""
 
     _name = "permanence.invoice.run.line"
+    _inherit = ["permanence.client.owned"]
     _description = "Invoicing run: client billing record"
     _order = "run_id desc, client_id, id"
     _check_company_auto = True

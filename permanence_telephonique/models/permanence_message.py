@@ -6,6 +6,7 @@ from odoo.tools import consteq, email_normalize, html2plaintext
 from odoo.tools.misc import hmac as hmac_tool
 
 from ..tools import messaging, routing
+from ..tools.access import OPERATOR, check_rights
 from .permanence_call_reason import URGENCIES
 
 MESSAGE_STATES = [
@@ -25,8 +26,30 @@ class PermanenceMessage(models.Model):
         "mail.activity.mixin",
         "permanence.phone.mixin",
         "permanence.access.logged.mixin",
+        "permanence.client.owned",
     ]
     _phone_search_fields = {"caller_phone": ("caller_phone",)}
+    # What a client's portal user may read (over JSON-RPC as well): any
+    # other field is internal (see base._setup_complete).
+    _permanence_portal_fields = (
+        "client_id",
+        "call_id",
+        "subject",
+        "body",
+        "answers_html",
+        "caller_name",
+        "caller_company",
+        "caller_phone",
+        "caller_email",
+        "urgency",
+        "callback_requested",
+        "callback_before",
+        "state",
+        "date_sent",
+        "date_acknowledged",
+        "acknowledged_by",
+        "create_date",
+    )
     _order = "create_date desc, id desc"
     _rec_name = "subject"
     _check_company_auto = True
@@ -43,6 +66,7 @@ class PermanenceMessage(models.Model):
         related="client_id.company_id", store=True, index=True, precompute=True
     )
     call_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.call",
         index="btree_not_null",
         ondelete="set null",
@@ -54,6 +78,7 @@ class PermanenceMessage(models.Model):
         default=lambda self: self.env.user,
     )
     recipient_ids = fields.Many2many(
+        check_client=True,
         comodel_name="permanence.interlocutor",
         relation="permanence_message_interlocutor_rel",
         column1="message_id",
@@ -257,6 +282,7 @@ class PermanenceMessage(models.Model):
         written with the message, and the delivery cron, triggered now, sends
         them once this transaction commits.
         """
+        check_rights(self, "write", OPERATOR)
         messages = self.filtered(lambda m: m.state in ("draft", "failed"))
         messages._check_sendable()
         delivery_model = self.env["permanence.message.delivery"]
@@ -340,6 +366,42 @@ class PermanenceMessage(models.Model):
         return (
             f"{base}/permanence/ack/{self.id}/{interlocutor.id or 0}/"
             f"{self._ack_token(interlocutor)}"
+        )
+
+    def _read_token(self, interlocutor):
+        self.ensure_one()
+        return hmac_tool(
+            self.env(su=True), "permanence-read", (self.id, interlocutor.id or 0)
+        )
+
+    def _read_url(self, interlocutor):
+        """The signed link of a content-free notice: it opens the message."""
+        self.ensure_one()
+        return (
+            f"{self.get_base_url()}/permanence/message/{self.id}/"
+            f"{interlocutor.id or 0}/{self._read_token(interlocutor)}"
+        )
+
+    def _check_read_token(self, interlocutor_id, token):
+        self.ensure_one()
+        interlocutor = self.env["permanence.interlocutor"].browse(interlocutor_id)
+        return consteq(self._read_token(interlocutor), token or "")
+
+    def _content_free(self):
+        """Whether this message leaves as a content-free notice."""
+        self.ensure_one()
+        return self.client_id.sudo().content_free_notice
+
+    def _notice_subject(self):
+        env = self.with_context(lang=self.client_id.sudo().lang or self.env.lang).env
+        return env._("New message from the answering service")
+
+    def _notice_text(self, interlocutor):
+        """The whole text of a content-free email or SMS."""
+        env = self.with_context(lang=self.client_id.sudo().lang or self.env.lang).env
+        return env._(
+            "New message from the answering service — open: %(link)s",
+            link=self._read_url(interlocutor),
         )
 
     def _check_ack_token(self, interlocutor_id, token):

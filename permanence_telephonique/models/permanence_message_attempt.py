@@ -3,10 +3,12 @@ from odoo import fields, models
 
 class PermanenceMessageAttempt(models.Model):
     _name = "permanence.message.attempt"
+    _inherit = ["permanence.client.owned"]
     _description = "Message send attempt"
     _order = "date desc, id desc"
 
     delivery_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.message.delivery",
         required=True,
         ondelete="cascade",

@@ -28,12 +28,13 @@ class PermanenceMessageDelivery(models.Model):
     """
 
     _name = "permanence.message.delivery"
-    _inherit = ["permanence.outbox.mixin"]
+    _inherit = ["permanence.outbox.mixin", "permanence.client.owned"]
     _description = "Message delivery"
     _outbox_cron = "permanence_telephonique.ir_cron_permanence_delivery"
     _order = "id"
 
     message_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.message",
         required=True,
         ondelete="cascade",
@@ -44,6 +45,7 @@ class PermanenceMessageDelivery(models.Model):
         related="message_id.company_id", store=True, index=True
     )
     interlocutor_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.interlocutor",
         string="Recipient",
         ondelete="set null",
@@ -202,6 +204,12 @@ class PermanenceMessageDelivery(models.Model):
             message = self.message_id
             link = message._ack_url(self.interlocutor_id)
             template = message._mail_template().with_context(permanence_ack_url=link)
+            if message._content_free():
+                template = self.env.ref(
+                    "permanence_telephonique.mail_template_permanence_notice"
+                ).with_context(
+                    permanence_read_url=message._read_url(self.interlocutor_id)
+                )
             mail_id = template.send_mail(
                 message.id,
                 email_values={
@@ -238,15 +246,21 @@ class PermanenceMessageDelivery(models.Model):
         ].sudo()._for_company(client.company_id)
         if not gateway:
             return False, "", _("No SMS gateway is configured."), True
-        link = self.message_id._ack_url(self.interlocutor_id)
-        text = sms.shorten(self._message_text(), gateway.max_length or 306, link)
+        message = self.message_id
+        if message._content_free():
+            text = message._notice_text(self.interlocutor_id)
+        else:
+            link = message._ack_url(self.interlocutor_id)
+            text = sms.shorten(self._message_text(), gateway.max_length or 306, link)
         return gateway._send(self.destination, text, self.reference)
 
     def _send_portal(self):
         message = self.message_id
         message.message_notify(
             partner_ids=self.interlocutor_id.partner_id.ids,
-            subject=message.mail_subject,
+            subject=message._notice_subject()
+            if message._content_free()
+            else message.mail_subject,
             body=_("A new message is waiting for you in your client portal."),
             email_layout_xmlid="mail.mail_notification_light",
         )

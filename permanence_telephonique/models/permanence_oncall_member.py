@@ -4,10 +4,12 @@ from odoo.exceptions import ValidationError
 
 class PermanenceOncallMember(models.Model):
     _name = "permanence.oncall.member"
+    _inherit = ["permanence.client.owned"]
     _description = "On-call rota member"
     _order = "rota_id, sequence, id"
 
     rota_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.oncall.rota",
         required=True,
         ondelete="cascade",
@@ -21,6 +23,7 @@ class PermanenceOncallMember(models.Model):
     )
     sequence = fields.Integer(default=10)
     interlocutor_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.interlocutor",
         string="Person",
         required=True,

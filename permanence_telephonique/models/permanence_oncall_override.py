@@ -13,10 +13,12 @@ class PermanenceOncallOverride(models.Model):
     when nobody replaces them, the rota has a gap."""
 
     _name = "permanence.oncall.override"
+    _inherit = ["permanence.client.owned"]
     _description = "On-call replacement or absence"
     _order = "rota_id, date_from, id"
 
     rota_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.oncall.rota",
         required=True,
         ondelete="cascade",
@@ -32,6 +34,7 @@ class PermanenceOncallOverride(models.Model):
         selection=OVERRIDE_KINDS, default="replacement", required=True
     )
     interlocutor_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.interlocutor",
         string="Person",
         required=True,

@@ -29,6 +29,7 @@ def _naive(aware):
 
 class PermanenceOncallRota(models.Model):
     _name = "permanence.oncall.rota"
+    _inherit = ["permanence.client.owned"]
     _description = "On-call rota"
     _order = "client_id, sequence, id"
     _check_company_auto = True

@@ -11,10 +11,12 @@ ANSWER_TYPES = [
 
 class PermanenceScriptQuestion(models.Model):
     _name = "permanence.script.question"
+    _inherit = ["permanence.client.owned"]
     _description = "Qualification question"
     _order = "reason_id, sequence, id"
 
     reason_id = fields.Many2one(
+        check_client=True,
         comodel_name="permanence.call.reason",
         required=True,
         ondelete="cascade",

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import sms
+from ..tools.access import MANAGER, check_rights
 
 TIMEOUT = 10
 
@@ -102,6 +103,7 @@ class PermanenceSmsGateway(models.Model):
 
     def action_test(self):
         self.ensure_one()
+        check_rights(self, "write", MANAGER)
         if not self.test_number:
             raise UserError(_("Enter the number that receives the test SMS."))
         number = self.env["permanence.client.number"]._normalize_any(self.test_number)

@@ -25,7 +25,7 @@ OVERLAP_FIELDS = {"client_id", "date_start", "date_end", "active"}
 class PermanenceSubscription(models.Model):
     _name = "permanence.subscription"
     _description = "Client subscription to a billing plan"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "permanence.client.owned"]
     _order = "client_id, date_start desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["client_id", "plan_id"]

@@ -11,6 +11,9 @@ class ResPartner(models.Model):
         "mobile": ("mobile_e164",),
         "phone_mobile_search": ("phone_e164", "mobile_e164"),
     }
+    # Portal users read the fields our addons add to contacts through this
+    # list only (see base._setup_complete).
+    _permanence_portal_fields = ("phone_e164", "mobile_e164")
 
     phone_e164 = fields.Char(
         string="Phone (E.164)",

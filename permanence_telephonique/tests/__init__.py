@@ -19,3 +19,4 @@ from . import test_display
 from . import test_form_choices
 from . import test_tracking
 from . import test_retention
+from . import test_side_doors

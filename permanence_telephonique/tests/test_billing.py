@@ -234,6 +234,38 @@ class TestBilling(AccountTestInvoicingCommon):
         self.assertEqual(record.attachment_id.res_id, move.id)
         self.assertIn(record.attachment_id, move.message_ids.attachment_ids)
 
+    def test_confidential_client_csv_names_no_caller_and_stays_off_the_invoice(self):
+        practice = self.env["res.partner"].create(
+            {
+                "name": "Cabinet Facturé",
+                "is_company": True,
+                "street": "2 rue du Test",
+                "city": "Paris",
+                "zip": "75002",
+            }
+        )
+        medical = self._new_client("Cabinet Facturé", "MEDB", practice)
+        medical.confidential = True
+        self._subscribe(client=medical)
+        self._calls([60, 90], client=medical, caller_number="+33611223344")
+        record = self._invoice(medical).line_ids
+        self.assertEqual(record.state, "invoiced", record.message)
+        move = record.move_id
+        text = base64.b64decode(record.attachment_id.datas).decode("utf-8-sig")
+        self.assertEqual(len(text.splitlines()), 3)
+        self.assertNotIn("611223344", text)
+        self.assertNotIn("11 22 33 44", text)
+        self.assertEqual(
+            (record.attachment_id.res_model, record.attachment_id.res_id),
+            ("permanence.invoice.run.line", record.id),
+        )
+        self.assertNotIn(record.attachment_id, move.message_ids.attachment_ids)
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "account.move"), ("res_id", "=", move.id)]
+            )
+        )
+
     def test_fiscal_position_applies(self):
         self.client_partner.property_account_position_id = self.fiscal_pos_a
         self._subscribe()

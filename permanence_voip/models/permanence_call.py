@@ -6,6 +6,8 @@ from psycopg2 import errors as pg_errors
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.permanence_telephonique.tools.access import OPERATOR, check_rights
+
 from ..tools import events
 
 _logger = logging.getLogger(__name__)
@@ -430,6 +432,7 @@ class PermanenceCall(models.Model):
     def action_voip_dial(self):
         """Call the caller back from the operator's phone."""
         self.ensure_one()
+        check_rights(self, "write", OPERATOR)
         if not self.caller_number:
             raise UserError(_("This call has no caller number to dial."))
         self._voip_pbx()._dial(self.caller_number, self.env.user)
@@ -440,6 +443,7 @@ class PermanenceCall(models.Model):
         """Announced transfer, first step: hold the caller and ring the
         interlocutor, whom the operator announces the caller to."""
         self.ensure_one()
+        check_rights(self, "write", OPERATOR)
         self._check_can_transfer()
         interlocutor = self.transfer_interlocutor_id
         if not self.external_id:
@@ -471,6 +475,7 @@ class PermanenceCall(models.Model):
     def action_voip_transfer_accept(self):
         """The interlocutor takes the call: connect them with the caller."""
         self.ensure_one()
+        check_rights(self, "write", OPERATOR)
         if self.transfer_state != "announcing":
             raise UserError(_("Announce the call first."))
         self._voip_pbx()._transfer(
@@ -483,6 +488,7 @@ class PermanenceCall(models.Model):
         """The interlocutor does not take the call: back to the caller, who
         leaves a message."""
         self.ensure_one()
+        check_rights(self, "write", OPERATOR)
         if self.transfer_state != "announcing":
             raise UserError(_("Announce the call first."))
         self._voip_pbx()._transfer(
@@ -498,9 +504,11 @@ class PermanenceCall(models.Model):
         return True
 
     def action_voip_available(self):
+        check_rights(self, "read", OPERATOR)
         self.env.user.sudo().permanence_presence = "available"
         return True
 
     def action_voip_pause(self):
+        check_rights(self, "read", OPERATOR)
         self.env.user.sudo().permanence_presence = "pause"
         return True

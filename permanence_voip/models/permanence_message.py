@@ -1,6 +1,8 @@
 from odoo import _, models
 from odoo.exceptions import UserError
 
+from odoo.addons.permanence_telephonique.tools.access import OPERATOR, check_rights
+
 
 class PermanenceMessage(models.Model):
     _inherit = "permanence.message"
@@ -8,6 +10,7 @@ class PermanenceMessage(models.Model):
     def action_voip_call_back(self):
         """Dial the caller from the operator's phone through the PBX."""
         self.ensure_one()
+        check_rights(self, "write", OPERATOR)
         number = self.call_id.caller_number or self.env[
             "permanence.client.number"
         ]._normalize_any(self.caller_phone)

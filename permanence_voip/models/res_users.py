@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.permanence_telephonique.tools.access import OPERATOR, check_rights
+
 PRESENCES = [
     ("available", "Available"),
     ("busy", "On a call"),
@@ -9,6 +11,9 @@ PRESENCES = [
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+    # None of the fields our addons add to users is for portal users (see
+    # permanence_telephonique's base._setup_complete).
+    _permanence_portal_fields = ()
 
     permanence_extension = fields.Char(
         string="PBX extension",
@@ -43,10 +48,13 @@ class ResUsers(models.Model):
         return True
 
     def action_permanence_available(self):
+        check_rights(self.env.user, "read", OPERATOR)
         return self._permanence_set_presence("available")
 
     def action_permanence_busy(self):
+        check_rights(self.env.user, "read", OPERATOR)
         return self._permanence_set_presence("busy")
 
     def action_permanence_pause(self):
+        check_rights(self.env.user, "read", OPERATOR)
         return self._permanence_set_presence("pause")

@@ -117,3 +117,37 @@ class TestVoipSecurity(VoipCase, HttpCase):
         with self.assertRaises(AccessError):
             self.allowed_operator.with_user(self.operator).action_permanence_pause()
         self.assertEqual(self.allowed_operator.permanence_presence, "available")
+
+    def test_dial_and_call_back_check_rights_first(self):
+        """Dialling goes through the PBX as superuser: a portal user, or an
+        operator not allowed on the confidential client, is refused before."""
+        message = self.env["permanence.message"].create(
+            {
+                "client_id": self.medical.id,
+                "call_id": self.medical_call.id,
+                "caller_phone": "0601020304",
+            }
+        )
+        portal = new_test_user(self.env, "pt_voip_portal", groups="base.group_portal")
+        for login in (portal.login, self.operator.login):
+            self.authenticate(login, login)
+            for model, method, record in (
+                ("permanence.call", "action_voip_dial", self.medical_call),
+                ("permanence.message", "action_voip_call_back", message),
+            ):
+                with self.subTest(login=login, method=method):
+                    with (
+                        self.assertRaises(Exception) as raised,
+                        mute_logger("odoo.http"),
+                    ):
+                        self.make_jsonrpc_request(
+                            f"/web/dataset/call_kw/{model}/{method}",
+                            {
+                                "model": model,
+                                "method": method,
+                                "args": [record.ids],
+                                "kwargs": {},
+                            },
+                        )
+                    self.assertIn("AccessError", str(raised.exception.args))
+        self.assertNotIn("Called back", self.medical_call.message_ids.mapped("body"))

@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.permanence_telephonique.tools.access import SUPERVISOR, check_rights
+
 from ..models.permanence_call import MACHINE_CONTEXT
 from ..tools import cdr
 
@@ -101,6 +103,8 @@ class PermanenceVoipCdrImport(models.TransientModel):
 
     def action_import(self):
         self.ensure_one()
+        check_rights(self, "write", SUPERVISOR)
+        check_rights(self.pbx_id, "read")
         pbx = self.pbx_id
         if not self.file:
             raise UserError(_("Choose the CSV file to import."))
