@@ -6,11 +6,10 @@ from ..tools import phone
 
 class PermanenceClientNumber(models.Model):
     _name = "permanence.client.number"
-    _inherit = ["permanence.client.owned"]
+    _inherit = ["permanence.client.owned", "permanence.phone.mixin"]
     _description = "Client number (DID)"
     _order = "client_id, sequence, id"
     _rec_name = "number"
-    _inherit = ["permanence.phone.mixin"]
     _phone_search_fields = {"number": ("number",)}
 
     client_id = fields.Many2one(

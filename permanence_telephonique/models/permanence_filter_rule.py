@@ -23,9 +23,8 @@ FILTER_ACTIONS = [
 
 class PermanenceFilterRule(models.Model):
     _name = "permanence.filter.rule"
-    _inherit = ["permanence.client.owned"]
+    _inherit = ["permanence.client.owned", "permanence.phone.mixin"]
     _description = "Call filtering rule"
-    _inherit = ["permanence.phone.mixin"]
     _phone_search_fields = {"number": ("number",)}
     _order = "client_id, sequence, id"
 
