@@ -14,7 +14,11 @@ class PermanenceCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        # The database speaks French (its superuser too): the tests read the
+        # English texts, so they say which language they work in.
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=True, lang="en_US")
+        )
         cls.company = cls.env.ref("base.main_company")
         cls.company.country_id = cls.env.ref("base.fr")
         cls.company.email = "permanence@example.com"
