@@ -81,11 +81,12 @@ class PermanenceInvoiceRunLine(models.Model):
     def _refresh_state(self):
         """An invoice deleted or cancelled in Accounting no longer bills its
         period: its record becomes ``cancelled``, so the period can be
-        invoiced again."""
+        invoiced again. Only the invoice's state is read, with sudo: a
+        manager without Invoicing rights may open the run's preview."""
         gone = self.filtered(
             lambda line: (
                 line.state == "invoiced"
-                and (not line.move_id or line.move_id.state == "cancel")
+                and (not line.move_id or line.move_id.sudo().state == "cancel")
             )
         )
         gone.write({"state": "cancelled"})
