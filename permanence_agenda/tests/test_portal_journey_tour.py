@@ -47,7 +47,7 @@ class TestPortalJourneyTour(HttpCase):
                 "date_sent": fields.Datetime.now(),
             }
         )
-        self.start_tour("/web/login", "permanence_portal_journey")
+        self.start_tour("/my", "permanence_portal_journey", login="martin")
         self.assertEqual(message.state, "acknowledged")
         self.assertEqual(message.acknowledged_by, user.partner_id.name)
         request = self.env["permanence.change.request"].search(

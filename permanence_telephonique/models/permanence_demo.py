@@ -47,6 +47,14 @@ class PermanenceDemo(models.AbstractModel):
             {"lang": FRENCH}
         )
         user_records.write({"lang": FRENCH, "tz": "Europe/Paris"})
+        # Odoo's French demo company (l10n_fr) has the mobile number used as
+        # the example caller everywhere (06 12 34 56 78): give it its
+        # landline so that the example caller is not taken for it.
+        demo_company = self.env.ref(
+            "base.partner_demo_company_fr", raise_if_not_found=False
+        )
+        if demo_company:
+            demo_company.phone = "+33 2 99 00 00 00"
 
     @api.model
     def _generate_history(self, clients=(), days=35):

@@ -6,30 +6,16 @@ import {registry} from "@web/core/registry";
 
 /**
  * The client's journey in the portal, in French, from the demo data: the
- * doctor of the demo medical practice (login "martin") logs in, reads and
+ * doctor of the demo medical practice (login "martin", logged in by the
+ * test) opens the answering service from the portal home, reads and
  * acknowledges a message, sees the calls, the statistics, the package
  * usage, the invoices and the appointments, then proposes a change of
  * instructions. The Python test (tests/test_portal_journey_tour.py) adds
  * the message "Rappel TOUR" and checks the database afterwards.
  */
 registry.category("web_tour.tours").add("permanence_portal_journey", {
-    url: "/web/login",
+    url: "/my",
     steps: () => [
-        {
-            content: "Type the login",
-            trigger: "input[name=login]",
-            run: "edit martin",
-        },
-        {
-            content: "Type the password",
-            trigger: "input[name=password]",
-            run: "edit martin",
-        },
-        {
-            content: "Log in",
-            trigger: "form.oe_login_form button[type=submit]",
-            run: "click",
-        },
         {
             content: "The portal home offers the answering service",
             trigger:
