@@ -42,12 +42,13 @@ class PermanenceVoipController(http.Controller):
             response = self._reply(405, "method not allowed: use POST")
             response.headers["Allow"] = "POST"
             return response
-        if (httprequest.content_length or 0) > MAX_BODY:
+        if httprequest.content_length is None:
+            # A chunked body would be read whole before its size is known.
+            return self._reply(411, "Content-Length required")
+        if httprequest.content_length > MAX_BODY:
             return self._reply(413, "body too large")
         # Cached: Odoo replays the request after a concurrency failure.
         body = httprequest.get_data()
-        if len(body) > MAX_BODY:
-            return self._reply(413, "body too large")
         header = httprequest.headers.get(signature.HEADER)
         if signature.parse_header(header) is None:
             return self._refuse("missing or malformed signature")

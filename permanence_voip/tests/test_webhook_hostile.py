@@ -140,6 +140,10 @@ class TestWebhookHostile(VoipHttpMixin, VoipCase, HttpCase):
         self.assertEqual(response.status_code, 405)
         self.assertEqual(response.headers["Allow"], "POST")
         self.assertEqual(self.counts(), before)
+        # A chunked body (no Content-Length) is not read at all.
+        chunks = iter([body[:10], body[10:]])
+        response = self.send(chunks, signature.sign(SECRET, body))
+        self.assertRefused(response, 411, before, "Content-Length")
         # The same body posted is an event.
         self.assertEqual(self.send(body, signature.sign(SECRET, body)).status_code, 200)
 
