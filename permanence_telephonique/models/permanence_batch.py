@@ -117,7 +117,9 @@ class PermanenceBatch(models.AbstractModel):
             _logger.exception(
                 "%s %s: error not recorded apart", record._name, record.ids
             )
-        # The batch's transaction reads the row again, as written apart.
+        # Forget what this transaction had cached of the row; it sees the
+        # write apart only from its next snapshot, so the batch leaves the
+        # row alone from now on.
         record.invalidate_recordset()
         inside = record - record.browse(apart)
         if not inside:
