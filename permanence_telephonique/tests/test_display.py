@@ -9,13 +9,13 @@ from .test_transmission import TransmissionCase
 
 # One number typed the ways people type it.
 FORMATS = (
-    "+33697312486",
-    "06 97 31 24 86",
-    "0697312486",
-    "06.97.31.24.86",
-    "+33 6 97 31 24 86",
-    "33697312486",
-    "0033 6 97 31 24 86",
+    "+33759814263",
+    "07 59 81 42 63",
+    "0759814263",
+    "07.59.81.42.63",
+    "+33 7 59 81 42 63",
+    "33759814263",
+    "0033 7 59 81 42 63",
 )
 
 
@@ -85,21 +85,21 @@ class TestPhoneSearch(PermanenceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.call = cls.new_call(cls.client, caller_number_raw="+33697312486")
+        cls.call = cls.new_call(cls.client, caller_number_raw="+33759814263")
         cls.other_call = cls.new_call(cls.client, caller_number_raw="0611111111")
         Message = cls.env["permanence.message"]
         cls.message = Message.create(
             {
                 "client_id": cls.client.id,
                 "caller_name": "M. Dupont",
-                "caller_phone": "+33697312486",
+                "caller_phone": "+33759814263",
             }
         )
         cls.other_message = Message.create(
             {"client_id": cls.client.id, "caller_phone": "+33611111111"}
         )
         cls.caller = cls.env["res.partner"].create(
-            {"name": "Jeanne Appelante", "mobile": "+33 6 97 31 24 86"}
+            {"name": "Jeanne Appelante", "mobile": "+33 7 59 81 42 63"}
         )
 
     def test_calls_by_caller_number(self):
@@ -116,15 +116,15 @@ class TestPhoneSearch(PermanenceCase):
                     Call.search([("caller_number", "=", typed)]), self.call
                 )
         self.assertEqual(
-            Call.search([("caller_number", "ilike", "06 97 31")]), self.call
+            Call.search([("caller_number", "ilike", "07 59 81")]), self.call
         )
-        self.assertFalse(Call.search([("caller_number", "ilike", "06 22 22 22 22")]))
+        self.assertFalse(Call.search([("caller_number", "ilike", "07 59 00 00 00")]))
         for operator in ("not ilike", "!="):
             self.assertEqual(
                 Call.search(
                     [
                         ("client_id", "=", self.client.id),
-                        ("caller_number", operator, "06 97 31 24 86"),
+                        ("caller_number", operator, "07 59 81 42 63"),
                     ]
                 ),
                 self.other_call,
@@ -136,7 +136,13 @@ class TestPhoneSearch(PermanenceCase):
         for typed in FORMATS:
             with self.subTest(typed=typed):
                 self.assertEqual(
-                    Message.search([("caller_phone", "ilike", typed)]), self.message
+                    Message.search(
+                        [
+                            ("client_id", "=", self.client.id),
+                            ("caller_phone", "ilike", typed),
+                        ]
+                    ),
+                    self.message,
                 )
         # The search view's caller filter, as the browser sends it.
         self.assertEqual(
@@ -144,9 +150,9 @@ class TestPhoneSearch(PermanenceCase):
                 [
                     "|",
                     "|",
-                    ("caller_name", "ilike", "06 97 31 24 86"),
-                    ("caller_company", "ilike", "06 97 31 24 86"),
-                    ("caller_phone", "ilike", "06 97 31 24 86"),
+                    ("caller_name", "ilike", "07 59 81 42 63"),
+                    ("caller_company", "ilike", "07 59 81 42 63"),
+                    ("caller_phone", "ilike", "07 59 81 42 63"),
                 ]
             ),
             self.message,
@@ -177,7 +183,7 @@ class TestPhoneSearch(PermanenceCase):
             with self.subTest(typed=typed):
                 self.assertEqual(
                     self.env["permanence.interlocutor"].search(
-                        [("mobile", "ilike", typed)]
+                        [("client_id", "=", self.client.id), ("mobile", "ilike", typed)]
                     ),
                     self.boss_interlocutor,
                 )
