@@ -12,3 +12,5 @@ from . import test_billing_tools
 from . import test_billing
 from . import test_form_choices
 from . import test_tracking
+from . import test_click_everywhere
+from . import test_supervisor_tour
