@@ -20,3 +20,5 @@ from . import test_form_choices
 from . import test_tracking
 from . import test_retention
 from . import test_side_doors
+from . import test_click_everywhere
+from . import test_supervisor_tour

@@ -26,7 +26,10 @@ NO_ERROR = "body:not(:has(.o_error_dialog)):not(:has(.o_notification.border-dang
 class FrenchHttpCase(HttpCase):
     """Browser tests with the interface in French, as our first users have
     it: French activated and its translations loaded for our addons and the
-    Odoo modules their screens use; test users speak French, in Paris."""
+    Odoo modules their screens use; test users speak French, in Paris. A
+    desktop screen, so that every menu section shows in the top bar."""
+
+    browser_size = "1920x1080"
 
     @classmethod
     def setUpClass(cls):

@@ -17,7 +17,8 @@ registry.category("web_tour.tours").add("permanence_agenda_console_booking", {
         },
         {
             content: "Book an appointment",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_book_appointment]",
+            trigger:
+                ".o_form_view .o_statusbar_buttons button[name=action_book_appointment]:contains(Prendre un rendez-vous)",
             run: "click",
         },
         {
@@ -44,8 +45,9 @@ registry.category("web_tour.tours").add("permanence_agenda_console_booking", {
             run: "click",
         },
         {
-            content: "The assistant closes and the call is done",
-            trigger: "body:not(:has(.modal)) .o_form_view .o_field_widget[name=outcome]",
+            content: "The assistant closes and the call is done, without error",
+            trigger:
+                "body:not(:has(.modal)):not(:has(.o_error_dialog)) .o_form_view .o_field_widget[name=outcome]",
         },
     ],
 });
