@@ -2,34 +2,20 @@ import threading
 import time
 from contextlib import closing
 
-from odoo import SUPERUSER_ID, api, sql_db
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.permanence_telephonique.tests.common import CommittedCase
 
 WAIT = 20  # seconds, upper bound of every wait in this test
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentBooking(TransactionCase):
+class TestConcurrentBooking(CommittedCase):
     """Two operators book the same slot at the same moment, each in their own
     database transaction: one booking, one clear error with fresh slots."""
-
-    def connect(self):
-        cursor = sql_db.db_connect(self.env.cr.dbname).cursor()
-        cursor.execute("SET lock_timeout = '20s'")
-        # Given the registry, the environment does not look it up (which
-        # waits for the registry lock the test runner holds).
-        cursor.transaction = api.Transaction(self.registry)
-        return cursor
-
-    def run_in_new_transaction(self, function):
-        with closing(self.connect()) as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            result = function(env)
-            # Committed on purpose: the other transactions must see it.
-            cr.commit()  # pylint: disable=invalid-commit
-            return result
 
     def setUp(self):
         super().setUp()

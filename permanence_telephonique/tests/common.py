@@ -1,3 +1,6 @@
+from contextlib import closing
+
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
 
@@ -158,3 +161,33 @@ def refuse_rows(cr, table, event, when, *params):
             SQL(when, *params),
         )
     )
+
+
+class CommittedCase(TransactionCase):
+    """Tests whose data other transactions must see: fixtures are committed
+    in their own transactions (and removed after the test), as two Odoo
+    workers would see them."""
+
+    def connect(self):
+        cursor = sql_db.db_connect(self.env.cr.dbname).cursor()
+        cursor.execute("SET lock_timeout = '20s'")
+        # Given the registry, the environment does not look it up (which
+        # waits for the registry lock the test runner holds).
+        cursor.transaction = api.Transaction(self.registry)
+        return cursor
+
+    def run_in_new_transaction(self, function):
+        with closing(self.connect()) as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            result = function(env)
+            # Committed on purpose: the other transactions must see it.
+            cr.commit()  # pylint: disable=invalid-commit
+            return result
+
+    def waiting_on_a_lock(self):
+        with closing(self.connect()) as cr:
+            cr.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            return cr.fetchone()[0] > 0

@@ -5,9 +5,8 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import BATCH_LOGGERS, REFUSED, refuse_rows
+from .common import BATCH_LOGGERS, REFUSED, CommittedCase, refuse_rows
 from .servers import RecordingHttpServer
-from .test_concurrency import CommittedCase
 from .test_transmission import TransmissionCase
 
 

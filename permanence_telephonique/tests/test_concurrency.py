@@ -2,44 +2,14 @@ import threading
 import time
 from contextlib import closing
 
-from odoo import SUPERUSER_ID, api, fields, sql_db
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import PermanenceCase
+from .common import CommittedCase, PermanenceCase
 
 WAIT = 20  # seconds, upper bound of every wait in these tests
-
-
-class CommittedCase(TransactionCase):
-    """Tests whose data other transactions must see: fixtures are committed
-    in their own transactions (and removed after the test), as two Odoo
-    workers would see them."""
-
-    def connect(self):
-        cursor = sql_db.db_connect(self.env.cr.dbname).cursor()
-        cursor.execute("SET lock_timeout = '20s'")
-        # Given the registry, the environment does not look it up (which
-        # waits for the registry lock the test runner holds).
-        cursor.transaction = api.Transaction(self.registry)
-        return cursor
-
-    def run_in_new_transaction(self, function):
-        with closing(self.connect()) as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            result = function(env)
-            # Committed on purpose: the other transactions must see it.
-            cr.commit()  # pylint: disable=invalid-commit
-            return result
-
-    def waiting_on_a_lock(self):
-        with closing(self.connect()) as cr:
-            cr.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            return cr.fetchone()[0] > 0
 
 
 @tagged("post_install", "-at_install")
