@@ -17,8 +17,11 @@ from odoo.tools.translate import TranslationModuleReader
 ADDONS = ("permanence_telephonique", "permanence_agenda", "permanence_voip")
 
 
-def _demo_xmlids(module):
-    """The external ids of the records the module's demo files create."""
+def _demo_xmlids(env, module):
+    """The external ids of the records the module's demo files create,
+    with those Odoo gives their ``_inherits`` parents (a demo
+    ``product.product`` ``x`` also creates the ``product.template``
+    ``x_product_template``)."""
     path = get_module_path(module)
     with open(os.path.join(path, "__manifest__.py"), encoding="utf-8") as manifest:
         demo_files = ast.literal_eval(manifest.read()).get("demo", [])
@@ -29,7 +32,11 @@ def _demo_xmlids(module):
         tree = etree.parse(os.path.join(path, name))
         for node in tree.iterfind(".//record"):
             xmlid = node.get("id")
-            xmlids.add(xmlid if "." in xmlid else f"{module}.{xmlid}")
+            xmlid = xmlid if "." in xmlid else f"{module}.{xmlid}"
+            xmlids.add(xmlid)
+            model = env.get(node.get("model"))
+            for parent in model._inherits if model is not None else ():
+                xmlids.add(f"{xmlid}_{parent.replace('.', '_')}")
     return xmlids
 
 
@@ -46,7 +53,7 @@ def _po_entries(module, filename):
 class TestFrenchTranslation(TransactionCase):
     def _terms(self, modules):
         reader = TranslationModuleReader(self.env.cr, modules=list(modules))
-        demo = set().union(*(_demo_xmlids(module) for module in modules))
+        demo = set().union(*(_demo_xmlids(self.env, module) for module in modules))
         terms = {}
         for module, ttype, name, res_id, source, __, __ in reader:
             if module not in modules or (ttype == "model" and res_id in demo):
