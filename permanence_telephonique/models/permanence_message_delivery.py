@@ -58,13 +58,14 @@ class PermanenceMessageDelivery(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         create_unique_index(
             self.env.cr,
             "permanence_message_delivery_unique_idx",
             self._table,
             ["message_id", "channel", "COALESCE(interlocutor_id, 0)"],
         )
+        return res
 
     # Planning --------------------------------------------------------------
 
