@@ -38,8 +38,14 @@ class PermanenceSubscription(models.Model):
         index=True,
         tracking=True,
     )
+    # The client's company; before the client is chosen, the user's, so that
+    # a new subscription offers the plans it may use.
     company_id = fields.Many2one(
-        related="client_id.company_id", store=True, index=True, precompute=True
+        comodel_name="res.company",
+        compute="_compute_company_id",
+        store=True,
+        index=True,
+        precompute=True,
     )
     plan_id = fields.Many2one(
         comodel_name="permanence.plan",
@@ -113,6 +119,15 @@ class PermanenceSubscription(models.Model):
             "A subscription cannot end before it starts.",
         ),
     ]
+
+    @api.depends("client_id.company_id")
+    def _compute_company_id(self):
+        for subscription in self:
+            subscription.company_id = (
+                subscription.client_id.company_id
+                or subscription.company_id
+                or self.env.company
+            )
 
     def init(self):
         """A client has one plan at a time, whoever writes: a PostgreSQL

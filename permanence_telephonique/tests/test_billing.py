@@ -25,7 +25,10 @@ class TestBilling(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        # The database speaks French: these tests read the English texts.
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=True, lang="en_US")
+        )
         cls.env.user.groups_id += cls.env.ref(MANAGER)
         cls.fee_product = cls._create_product(name="Forfait", lst_price=300.0)
         cls.usage_product = cls._create_product(name="Dépassement", lst_price=1.5)

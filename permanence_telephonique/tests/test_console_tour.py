@@ -6,13 +6,18 @@ from .common import OPERATOR
 @tagged("post_install", "-at_install")
 class TestConsoleTour(HttpCase):
     """An operator answers a call in the console and sends a message, in a
-    real browser."""
+    real browser, with the interface in English (the French journey is
+    permanence_voip's TestOperatorTours)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.operator = new_test_user(
-            cls.env, "pt_tour_operator", groups=OPERATOR, name="Claire Tour"
+            cls.env,
+            "pt_tour_operator",
+            groups=OPERATOR,
+            name="Claire Tour",
+            lang="en_US",
         )
         partner = cls.env["res.partner"].create(
             {
