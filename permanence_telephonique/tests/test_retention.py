@@ -3,7 +3,7 @@ import io
 import json
 import time
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from psycopg2 import IntegrityError
 
@@ -536,6 +536,13 @@ class TestPrivacyRequest(RetentionCase):
                 [("kind", "=", "export"), ("user_id", "=", self.manager.id)]
             )
         )
+
+        # The zip is deleted after a month; the log line stays
+        self.env["permanence.retention"]._retention_purge_global(
+            datetime.now() + timedelta(days=40)
+        )
+        self.assertFalse(request.attachment_id.exists())
+        self.assertTrue(request.exists())
 
         wizard.action_erase()
         erase = self.env["permanence.privacy.request"].search(

@@ -72,8 +72,8 @@ class PermanenceRetention(models.AbstractModel):
         return {"voip_events": self.env.cr.rowcount}
 
     @api.model
-    def _retention_anonymise_calls(self, ids, now):
-        counts = super()._retention_anonymise_calls(ids, now)
+    def _retention_purge_call_documents(self, ids):
+        counts = super()._retention_purge_call_documents(ids)
         self.env.cr.execute(
             SQL(
                 "UPDATE permanence_voip_event SET body = NULL "
