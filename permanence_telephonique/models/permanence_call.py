@@ -27,9 +27,10 @@ class PermanenceCall(models.Model):
     _name = "permanence.call"
     _description = "Call sheet"
     _inherit = [
+        # First, so that its hooks come before mail.thread's
+        "permanence.access.logged.mixin",
         "mail.thread",
         "mail.activity.mixin",
-        "permanence.access.logged.mixin",
     ]
     _order = "date_start desc, id desc"
     _check_company_auto = True

@@ -21,9 +21,10 @@ class PermanenceMessage(models.Model):
     _name = "permanence.message"
     _description = "Message taken for a client"
     _inherit = [
+        # First, so that its hooks come before mail.thread's
+        "permanence.access.logged.mixin",
         "mail.thread",
         "mail.activity.mixin",
-        "permanence.access.logged.mixin",
     ]
     _order = "create_date desc, id desc"
     _rec_name = "subject"
