@@ -35,7 +35,7 @@ class PermanenceRetention(models.AbstractModel):
             SQL(
                 "SELECT id FROM permanence_call WHERE client_id = %s "
                 "AND recording_url IS NOT NULL AND date_start < %s "
-                "AND legal_hold IS NOT TRUE ORDER BY id LIMIT %s "
+                "AND legal_hold IS NOT TRUE ORDER BY date_start, id LIMIT %s "
                 "FOR UPDATE SKIP LOCKED",
                 client.id,
                 cutoffs["recording"],
