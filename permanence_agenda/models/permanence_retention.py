@@ -117,16 +117,16 @@ class PermanenceRetention(models.AbstractModel):
         return counts
 
     @api.model
-    def _retention_anonymise_calls(self, ids, now):
-        """The appointments booked during the anonymised calls lose their
-        caller too (they are as old as the call, or erased with it)."""
+    def _retention_purge_call_documents(self, ids):
+        """The appointments booked during the calls lose their caller too
+        (they are as old as the call, or erased with it)."""
+        counts = super()._retention_purge_call_documents(ids)
         event_ids = [
             row[0]
             for row in self.env.execute_query(
                 SQL("SELECT id FROM calendar_event WHERE call_id = ANY(%s)", ids)
             )
         ]
-        counts = super()._retention_anonymise_calls(ids, now)
         if event_ids:
             self._add(counts, self._retention_anonymise_appointments(event_ids))
         return counts

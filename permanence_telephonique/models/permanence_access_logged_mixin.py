@@ -23,11 +23,20 @@ class PermanenceAccessLoggedMixin(models.AbstractModel):
     def _read_format(self, fnames, load="_classic_read"):
         # Every RPC read ends here: read, web_read, search_read, web_search_read
         result = super()._read_format(fnames, load=load)
+        if self.env.context.get("permanence_access_skip"):
+            return result
         kind = self.env.context.get(
             "permanence_access_kind"
         ) or self._permanence_access_kind(fnames)
         self.env["permanence.access.log"]._log(self, kind)
         return result
+
+    def _thread_to_store(self, store, /, *, fields=None, request_list=None):
+        # The chatter's header of a document already opened (and logged)
+        return super(
+            PermanenceAccessLoggedMixin,
+            self.with_context(permanence_access_skip=True),
+        )._thread_to_store(store, fields=fields, request_list=request_list)
 
     def _permanence_access_kind(self, fnames):
         """How the records are being read: one opened, or a list."""

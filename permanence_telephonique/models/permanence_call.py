@@ -28,10 +28,11 @@ class PermanenceCall(models.Model):
     _name = "permanence.call"
     _description = "Call sheet"
     _inherit = [
+        # First, so that its hooks come before mail.thread's
+        "permanence.access.logged.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "permanence.phone.mixin",
-        "permanence.access.logged.mixin",
         "permanence.client.owned",
     ]
     _phone_search_fields = {

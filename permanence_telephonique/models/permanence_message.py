@@ -22,10 +22,11 @@ class PermanenceMessage(models.Model):
     _name = "permanence.message"
     _description = "Message taken for a client"
     _inherit = [
+        # First, so that its hooks come before mail.thread's
+        "permanence.access.logged.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "permanence.phone.mixin",
-        "permanence.access.logged.mixin",
         "permanence.client.owned",
     ]
     _phone_search_fields = {"caller_phone": ("caller_phone",)}

@@ -43,8 +43,8 @@ class PermanenceRetention(models.AbstractModel):
 
     Each addon adds its own data by extending ``_retention_kinds`` (what the
     register shows), ``_retention_steps`` (the batches of the nightly purge),
-    ``_retention_call_columns`` / ``_retention_anonymise_calls`` (what goes
-    with a call sheet), ``_retention_partner_usage`` (what keeps a contact)
+    ``_retention_call_columns`` / ``_retention_purge_call_documents`` (what
+    goes with a call sheet), ``_retention_partner_usage`` (what keeps a contact)
     and ``_privacy_collect`` / ``_privacy_erase`` (one person's data).
     """
 
@@ -188,6 +188,15 @@ class PermanenceRetention(models.AbstractModel):
             self._commit(auto_commit)
         return True
 
+    def _commit_batch(self, counts):
+        """Count ``counts`` in the current run and commit (in the cron), in
+        the middle of a step."""
+        run_id = self.env.context.get("retention_run_id")
+        if run_id:
+            self.env["permanence.retention.run"].browse(run_id)._add_counts(counts)
+        self._commit(self.env.context.get("retention_auto_commit"))
+        self.env.invalidate_all()
+
     def _commit(self, auto_commit):
         if auto_commit:
             # The purge runs in many small transactions: a lock on a call
@@ -197,6 +206,9 @@ class PermanenceRetention(models.AbstractModel):
     @api.model
     def _purge_client(self, client, run, now, batch_size, auto_commit, deadline):
         cutoffs = retention.cutoffs(now, client._retention_policy())
+        self = self.with_context(
+            retention_run_id=run.id, retention_auto_commit=auto_commit
+        )
         for step in self._retention_steps():
             while True:
                 if deadline is not None and time.monotonic() > deadline:
@@ -212,7 +224,10 @@ class PermanenceRetention(models.AbstractModel):
     @api.model
     def _retention_purge_global(self, now):
         """What belongs to no client: SMS sent for other purposes (booking
-        confirmations), deleted once past the default payload period."""
+        confirmations), deleted once past the default payload period; the
+        zips of personal data exports, deleted after a month (the request's
+        log line stays, as the proof it was answered)."""
+        self.env.flush_all()
         limit = retention.cutoff(now, retention.DEFAULT_MONTHS["payload"])
         self.env.cr.execute(
             SQL(
@@ -221,6 +236,18 @@ class PermanenceRetention(models.AbstractModel):
                 limit,
             )
         )
+        fnames = self.env.execute_query(
+            SQL(
+                "DELETE FROM ir_attachment WHERE res_model = %s "
+                "AND create_date < %s RETURNING store_fname",
+                "permanence.privacy.request",
+                retention.cutoff(now, retention.EXPORT_MONTHS),
+            )
+        )
+        for (fname,) in fnames:
+            if fname:
+                self.env["ir.attachment"]._mark_for_gc(fname)
+        self.env.invalidate_all()
 
     def _locked_ids(self, query):
         return [row[0] for row in self.env.execute_query(query)]
@@ -229,20 +256,38 @@ class PermanenceRetention(models.AbstractModel):
 
     @api.model
     def _retention_step_calls(self, client, cutoffs, now, limit):
+        """Two transactions per batch: first what goes with the calls
+        (answers, chatter, attachments...), without locking them; then the
+        calls themselves, locked only for their UPDATE, so that an operator
+        is never kept waiting long by the purge."""
         if not cutoffs["call"]:
             return {}
+        expired = SQL(
+            "client_id = %s AND anonymised_date IS NULL AND date_start < %s "
+            "AND legal_hold IS NOT TRUE",
+            client.id,
+            cutoffs["call"],
+        )
         ids = self._locked_ids(
             SQL(
-                "SELECT id FROM permanence_call WHERE client_id = %s "
-                "AND anonymised_date IS NULL AND date_start < %s "
-                "AND legal_hold IS NOT TRUE ORDER BY date_start, id LIMIT %s "
-                "FOR UPDATE SKIP LOCKED",
-                client.id,
-                cutoffs["call"],
+                "SELECT id FROM permanence_call WHERE %s "
+                "ORDER BY date_start, id LIMIT %s",
+                expired,
                 limit,
             )
         )
-        return self._retention_anonymise_calls(ids, now) if ids else {}
+        if not ids:
+            return {}
+        self._commit_batch(self._retention_purge_call_documents(ids))
+        ids = self._locked_ids(
+            SQL(
+                "SELECT id FROM permanence_call WHERE id = ANY(%s) AND %s "
+                "FOR UPDATE SKIP LOCKED",
+                ids,
+                expired,
+            )
+        )
+        return self._retention_blank_calls(ids, now) if ids else {"calls": 0}
 
     @api.model
     def _retention_step_messages(self, client, cutoffs, now, limit):
@@ -305,36 +350,45 @@ class PermanenceRetention(models.AbstractModel):
         """Anonymise the call sheets ``ids``: the caller goes, the facts that
         billing and statistics need stay; answers, chatter and attachments
         are deleted, the caller's contact too when nothing else uses it."""
+        counts = self._retention_purge_call_documents(ids)
+        return self._add(counts, self._retention_blank_calls(ids, now))
+
+    @api.model
+    def _retention_purge_call_documents(self, ids):
+        """What goes with the calls ``ids``, the calls left as they are: each
+        addon adds its own (appointments, telephony events)."""
+        counts = {}
+        self.env.cr.execute(
+            SQL("DELETE FROM permanence_call_answer WHERE call_id = ANY(%s)", ids)
+        )
+        counts["answers"] = self.env.cr.rowcount
+        self._add(counts, self._retention_purge_documents("permanence.call", ids))
+        self.env.invalidate_all()
+        return counts
+
+    @api.model
+    def _retention_blank_calls(self, ids, now):
+        """Erase the caller from the call sheets ``ids`` (and their contact
+        when nothing else uses it)."""
         counts = {}
         partner_ids = [
             row[0]
             for row in self.env.execute_query(
                 SQL(
-                    "SELECT DISTINCT partner_id FROM permanence_call "
-                    "WHERE id = ANY(%s) AND partner_id IS NOT NULL",
+                    "UPDATE permanence_call c SET %s, anonymised_date = %s "
+                    "FROM permanence_call old WHERE old.id = c.id "
+                    "AND c.id = ANY(%s) RETURNING old.partner_id",
+                    SQL(", ").join(
+                        SQL("%s = NULL", SQL.identifier(column))
+                        for column in self._retention_call_columns()
+                    ),
+                    now,
                     ids,
                 )
             )
         ]
-        self.env.cr.execute(
-            SQL("DELETE FROM permanence_call_answer WHERE call_id = ANY(%s)", ids)
-        )
-        counts["answers"] = self.env.cr.rowcount
-        self.env.cr.execute(
-            SQL(
-                "UPDATE permanence_call SET %s, anonymised_date = %s "
-                "WHERE id = ANY(%s)",
-                SQL(", ").join(
-                    SQL("%s = NULL", SQL.identifier(column))
-                    for column in self._retention_call_columns()
-                ),
-                now,
-                ids,
-            )
-        )
-        counts["calls"] = self.env.cr.rowcount
-        self._add(counts, self._retention_purge_documents("permanence.call", ids))
-        self._add(counts, self._retention_clean_partners(partner_ids))
+        counts["calls"] = len(partner_ids)
+        self._add(counts, self._retention_clean_partners({p for p in partner_ids if p}))
         self.env.invalidate_all()
         return counts
 

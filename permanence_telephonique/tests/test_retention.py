@@ -3,7 +3,7 @@ import io
 import json
 import time
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from psycopg2 import IntegrityError
 
@@ -537,6 +537,13 @@ class TestPrivacyRequest(RetentionCase):
             )
         )
 
+        # The zip is deleted after a month; the log line stays
+        self.env["permanence.retention"]._retention_purge_global(
+            datetime.now() + timedelta(days=40)
+        )
+        self.assertFalse(request.attachment_id.exists())
+        self.assertTrue(request.exists())
+
         wizard.action_erase()
         erase = self.env["permanence.privacy.request"].search(
             [("action", "=", "erase")]
@@ -654,10 +661,22 @@ class TestRetentionHttp(HttpCase, RetentionCase):
             [[("client_id", "=", self.medical.id)]],
             {"specification": {"caller_name": {}}},
         )
+        # The chatter of the opened call loads (a read-only request) and is
+        # not a second opening
+        data = self.make_jsonrpc_request(
+            "/mail/thread/data",
+            {
+                "thread_model": "permanence.call",
+                "thread_id": self.medical_call.id,
+                "request_list": ["activities", "attachments", "followers"],
+            },
+        )
+        self.assertTrue(data)
         logs = self.env["permanence.access.log"].search(
             [("user_id", "=", self.allowed_operator.id)]
         )
         self.assertEqual(set(logs.mapped("kind")), {"open", "list"})
+        self.assertEqual(len(logs.filtered(lambda log: log.kind == "open")), 1)
         self.assertIn(self.medical_call.id, logs.mapped("res_id"))
         # The operator cannot read the log they wrote
         with self.assertRaises(Exception) as raised, mute_logger("odoo.http"):

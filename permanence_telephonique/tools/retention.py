@@ -21,6 +21,7 @@ DEFAULT_MONTHS = {
     "access_log": 12,
 }
 BATCH_SIZE = 1000
+EXPORT_MONTHS = 1  # a personal data export is downloaded, then deleted
 
 
 def cutoff(now, months):

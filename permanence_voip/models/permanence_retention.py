@@ -35,7 +35,7 @@ class PermanenceRetention(models.AbstractModel):
             SQL(
                 "SELECT id FROM permanence_call WHERE client_id = %s "
                 "AND recording_url IS NOT NULL AND date_start < %s "
-                "AND legal_hold IS NOT TRUE ORDER BY id LIMIT %s "
+                "AND legal_hold IS NOT TRUE ORDER BY date_start, id LIMIT %s "
                 "FOR UPDATE SKIP LOCKED",
                 client.id,
                 cutoffs["recording"],
@@ -72,8 +72,8 @@ class PermanenceRetention(models.AbstractModel):
         return {"voip_events": self.env.cr.rowcount}
 
     @api.model
-    def _retention_anonymise_calls(self, ids, now):
-        counts = super()._retention_anonymise_calls(ids, now)
+    def _retention_purge_call_documents(self, ids):
+        counts = super()._retention_purge_call_documents(ids)
         self.env.cr.execute(
             SQL(
                 "UPDATE permanence_voip_event SET body = NULL "

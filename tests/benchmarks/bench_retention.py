@@ -457,7 +457,8 @@ def main():
             row_waits = probe.row_waits or [0.0]
             update_waits = probe.update_waits or [0.0]
             print(
-                f"longest purge transaction (row locks held on permanence_call): "
+                f"longest purge transaction (any step, even one locking no call; "
+                f"the probe measures the waits on permanence_call): "
                 f"{longest * 1000:.0f} ms (target < 1000 ms: "
                 f"{'OK' if longest < 1 else 'MISSED'})"
             )
