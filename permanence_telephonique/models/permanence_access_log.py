@@ -15,6 +15,7 @@ class PermanenceAccessLog(models.Model):
     by managers only, purged with the client's policy."""
 
     _name = "permanence.access.log"
+    _inherit = ["permanence.client.owned"]
     _description = "Access to confidential data"
     _order = "date desc, id desc"
     _log_access = False

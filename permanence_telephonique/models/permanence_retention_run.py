@@ -16,6 +16,7 @@ class PermanenceRetentionRun(models.Model):
     was purged, when, under which policy."""
 
     _name = "permanence.retention.run"
+    _inherit = ["permanence.client.owned"]
     _description = "Personal data purge"
     _order = "date_start desc, id desc"
     _check_company_auto = True

@@ -1,12 +1,11 @@
 import base64
 
 from odoo import _, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
 from ..tools import phone, retention
-
-MANAGER_GROUP = "permanence_telephonique.group_permanence_manager"
+from ..tools.access import MANAGER, check_rights
 
 
 class PermanencePrivacyWizard(models.TransientModel):
@@ -35,12 +34,6 @@ class PermanencePrivacyWizard(models.TransientModel):
     request_ids = fields.Many2many(
         comodel_name="permanence.privacy.request", string="Log", readonly=True
     )
-
-    def _check_manager(self):
-        if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(
-                _("Only answering-service managers handle personal data requests.")
-            )
 
     def _subject_terms(self):
         """``(numbers, email)`` of the subject typed, or a clear error."""
@@ -92,7 +85,7 @@ class PermanencePrivacyWizard(models.TransientModel):
 
     def action_search(self):
         self.ensure_one()
-        self._check_manager()
+        check_rights(self, "write", MANAGER)
         found = self._collect()
         self.write(
             {
@@ -108,7 +101,7 @@ class PermanencePrivacyWizard(models.TransientModel):
     def action_export(self):
         """A zip (JSON and CSV) of everything found, attached to the log."""
         self.ensure_one()
-        self._check_manager()
+        check_rights(self, "write", MANAGER)
         found = self._collect()
         engine = self.env["permanence.retention"]
         data = retention.export_zip(
@@ -140,7 +133,7 @@ class PermanencePrivacyWizard(models.TransientModel):
     def action_erase(self):
         """Anonymise everything found (except what is under legal hold)."""
         self.ensure_one()
-        self._check_manager()
+        check_rights(self, "write", MANAGER)
         found = self._collect()
         if not any(found.values()):
             raise UserError(_("Nothing was found about %s.", self.subject.strip()))
