@@ -2,3 +2,4 @@ from . import ack
 from . import portal
 from . import emergency_portal
 from . import billing_portal
+from . import web

@@ -5,6 +5,19 @@ from odoo.tools import format_datetime
 from ..tools.access import MAX_ID, valid_id
 
 
+def use_reader_language(message, interlocutor_id):
+    """Public pages of a message (no login) speak the recipient's language:
+    the interlocutor's, else the client's."""
+    interlocutor = request.env["permanence.interlocutor"].sudo().browse(interlocutor_id)
+    lang = (
+        interlocutor.exists().partner_id.lang
+        or message.client_id.partner_id.lang
+        or request.env.context.get("lang")
+    )
+    if lang:
+        request.update_context(lang=lang)
+
+
 class PermanenceAcknowledge(http.Controller):
     """Acknowledgement links sent with each message (email, SMS).
 
@@ -35,6 +48,7 @@ class PermanenceAcknowledge(http.Controller):
         message = self._message_from_link(message_id, interlocutor_id, token)
         if not message:
             raise request.not_found()
+        use_reader_language(message, interlocutor_id)
         return request.render(
             "permanence_telephonique.acknowledge_page",
             {"message": message, "interlocutor_id": interlocutor_id, "token": token},
@@ -52,6 +66,7 @@ class PermanenceAcknowledge(http.Controller):
         message = self._message_from_link(message_id, interlocutor_id, token)
         if not message:
             raise request.not_found()
+        use_reader_language(message, interlocutor_id)
         interlocutor = (
             request.env["permanence.interlocutor"].sudo().browse(interlocutor_id)
         )
@@ -87,6 +102,8 @@ class PermanenceMessageNotice(http.Controller):
         interlocutor = (
             request.env["permanence.interlocutor"].sudo().browse(interlocutor_id)
         )
+        use_reader_language(message, interlocutor_id)
+        message = message.with_context(lang=request.env.context.get("lang"))
         callback_before = message.callback_before and format_datetime(
             message.env, message.callback_before, tz=client.tz, dt_format="short"
         )

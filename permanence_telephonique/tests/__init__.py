@@ -22,3 +22,4 @@ from . import test_retention
 from . import test_side_doors
 from . import test_click_everywhere
 from . import test_supervisor_tour
+from . import test_portal_language
