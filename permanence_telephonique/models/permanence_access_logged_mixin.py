@@ -1,5 +1,7 @@
 from odoo import api, models
 
+NAME_ONLY = {"id", "display_name"}
+
 
 class PermanenceAccessLoggedMixin(models.AbstractModel):
     """Documents of a client whose reading is logged when the client is
@@ -24,6 +26,10 @@ class PermanenceAccessLoggedMixin(models.AbstractModel):
         # Every RPC read ends here: read, web_read, search_read, web_search_read
         result = super()._read_format(fnames, load=load)
         if self.env.context.get("permanence_access_skip"):
+            return result
+        if set(fnames) <= NAME_ONLY:
+            # A reference shown in another record's list or many2one (its
+            # name only) is not the document being opened.
             return result
         kind = self.env.context.get(
             "permanence_access_kind"
