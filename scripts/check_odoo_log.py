@@ -11,6 +11,7 @@ the closing line ``odoo: N passed, M failed`` (M = failures + errors).
 
 import re
 import sys
+from datetime import datetime
 
 # 2026-01-01 10:00:00,123 4242 WARNING dbname odoo.models: message
 LINE = re.compile(
@@ -26,11 +27,31 @@ SUMMARY = re.compile(
 )
 OURS = re.compile(r"permanence[._]")
 HEAD_LINES, TAIL_LINES = 8, 12  # of a traceback under a problem line
+# "Starting TestClass.test_method ..." logged by Odoo's test runner
+STARTING = re.compile(r"^Starting (?P<test>\w+\.\w+) \.\.\.")
+# Browser tests: tours and the click-everywhere bot
+BROWSER_TEST = re.compile(r"Tour|ClickEverywhere")
+STAMP = "%Y-%m-%d %H:%M:%S,%f"
+
+
+def browser_test_seconds(starts):
+    """``{test: seconds}`` of the browser tests, each from its start to the
+    start of the next test (or the end of the run)."""
+    seconds = {}
+    for (test, start), (__, end) in zip(starts, starts[1:], strict=False):
+        if BROWSER_TEST.search(test.split(".")[0]):
+            seconds[test] = (end - start).total_seconds()
+    return seconds
+
+
+def stamp(line):
+    return datetime.strptime(line[:23], STAMP)
 
 
 def main(path, dbname):
     problems = []
     summary = None
+    starts = []
     current = None  # the problem whose traceback lines follow
     with open(path, encoding="utf-8", errors="replace") as log:
         for raw in log:
@@ -42,9 +63,13 @@ def main(path, dbname):
                 continue
             current = None
             level, logger, msg = match["level"], match["logger"], match["msg"]
+            started = STARTING.match(msg)
+            if started:
+                starts.append((started["test"], stamp(line)))
             found = SUMMARY.search(msg)
             if found and logger == "odoo.tests.result":
                 summary = found
+                starts.append(("end.of_run", stamp(line)))
                 continue
             about_us = logger.startswith("odoo.addons.permanence_") or OURS.search(
                 f"{logger} {msg.replace(dbname, '')}"
@@ -66,6 +91,14 @@ def main(path, dbname):
             f"check_odoo_log: {len(problems)} line(s) at ERROR/CRITICAL, or WARNING"
             " about our addons, above (see the full log)"
         )
+    browser = browser_test_seconds(starts)
+    if browser:
+        print(
+            f"browser tests (tours, click everywhere): {len(browser)} tests,"
+            f" {sum(browser.values()):.0f} s"
+        )
+        for test, seconds in sorted(browser.items()):
+            print(f"  {seconds:6.1f} s  {test}")
     if summary is None:
         print("check_odoo_log: Odoo logged no test summary (did it crash?)")
         return 1
