@@ -33,6 +33,9 @@ class TestPortalLanguage(HttpCase):
         response = self._log_in("pt_portal_fr", "pt_portal_fr")
         self.assertTrue(response.is_redirect, response.text[:200])
         self.assertEqual(response.cookies.get("frontend_lang"), "fr_FR")
+        # The browser goes on with that cookie: the portal is in French.
+        self.authenticate("pt_portal_fr", "pt_portal_fr")
+        self.opener.cookies.set("frontend_lang", response.cookies["frontend_lang"])
         page = self.url_open("/my")
         self.assertEqual(page.status_code, 200)
         self.assertIn('lang="fr-FR"', page.text)

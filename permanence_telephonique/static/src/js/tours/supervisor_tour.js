@@ -113,6 +113,11 @@ registry.category("web_tour.tours").add("permanence_supervisor_new_client", {
             trigger: ".o-dropdown--menu .o_app:contains(Permanence)",
             run: "click",
         },
+        {
+            // Discuss, shown before, has its own Configuration menu
+            content: "The Permanence app is open",
+            trigger: ".o_main_navbar .o_menu_brand:contains(Permanence)",
+        },
         ...openMenu("Configuration", "Comptes clients"),
         ...clickNew("client account"),
         {
