@@ -38,7 +38,7 @@ class TestPortalLanguage(HttpCase):
         self.opener.cookies.set("frontend_lang", response.cookies["frontend_lang"])
         page = self.url_open("/my")
         self.assertEqual(page.status_code, 200)
-        self.assertIn('lang="fr-FR"', page.text)
+        self.assertIn('"lang": "fr_FR"', page.text)  # the page's language
 
     def test_wrong_password_changes_no_language(self):
         response = self._log_in("pt_portal_fr", "wrong password")
