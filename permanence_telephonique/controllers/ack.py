@@ -5,6 +5,18 @@ from odoo.tools import format_datetime
 from ..tools.access import MAX_ID, valid_id
 
 
+def message_from_link(message_id, interlocutor_id, token, check):
+    """The message a signed link is for, or None: ids in range, the message
+    exists, and its ``check`` method (``_check_ack_token``,
+    ``_check_read_token``) accepts the token for that recipient."""
+    if not (valid_id(message_id) and 0 <= interlocutor_id <= MAX_ID):
+        return None
+    message = request.env["permanence.message"].sudo().browse(message_id).exists()
+    if not message or not getattr(message, check)(interlocutor_id, token):
+        return None
+    return message
+
+
 def use_reader_language(message, interlocutor_id):
     """Public pages of a message (no login) speak the recipient's language:
     the interlocutor's, else the client's."""
@@ -29,12 +41,7 @@ class PermanenceAcknowledge(http.Controller):
     """
 
     def _message_from_link(self, message_id, interlocutor_id, token):
-        if not (valid_id(message_id) and 0 <= interlocutor_id <= MAX_ID):
-            return None
-        message = request.env["permanence.message"].sudo().browse(message_id).exists()
-        if not message or not message._check_ack_token(interlocutor_id, token):
-            return None
-        return message
+        return message_from_link(message_id, interlocutor_id, token, "_check_ack_token")
 
     @http.route(
         "/permanence/ack/<int:message_id>/<int:interlocutor_id>/<string:token>",
@@ -91,10 +98,10 @@ class PermanenceMessageNotice(http.Controller):
         sitemap=False,
     )
     def message_notice(self, message_id, interlocutor_id, token, **kw):
-        if not (valid_id(message_id) and 0 <= interlocutor_id <= MAX_ID):
-            raise request.not_found()
-        message = request.env["permanence.message"].sudo().browse(message_id).exists()
-        if not message or not message._check_read_token(interlocutor_id, token):
+        message = message_from_link(
+            message_id, interlocutor_id, token, "_check_read_token"
+        )
+        if not message:
             raise request.not_found()
         client = message.client_id
         if client.notice_requires_login:
