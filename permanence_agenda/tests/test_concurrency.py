@@ -1,11 +1,5 @@
-import threading
-import time
-from contextlib import closing
-
-from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
 
 from odoo.addons.permanence_telephonique.tests.common import CommittedCase
 
@@ -93,71 +87,28 @@ class TestConcurrentBooking(CommittedCase):
         env["resource.calendar"].browse(self.ids["hours"]).unlink()
         env["res.partner"].browse(self.ids["partners"]).unlink()
 
-    def waiting_on_a_lock(self):
-        with closing(self.connect()) as cr:
-            cr.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            return cr.fetchone()[0] > 0
-
     def test_same_slot_at_the_same_time(self):
         def first_slot(env):
             atype = env["permanence.appointment.type"].browse(self.ids["type"])
             return atype._find_slots(limit=1)[0]["start"]
 
         start = self.run_in_new_transaction(first_slot)
-        first_inserted = threading.Event()
-        results = {}
-        observed = {"blocked": False}
 
-        def operator(name, hold):
-            threading.current_thread().dbname = self.env.cr.dbname
-            with closing(self.connect()) as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        def book(name):
+            def operator(env):
                 atype = env["permanence.appointment.type"].browse(self.ids["type"])
                 agenda = env["permanence.agenda"].browse(self.ids["agenda"])
-                try:
-                    with mute_logger("odoo.sql_db"):
-                        env["calendar.event"]._permanence_book(
-                            atype, agenda, start, {"caller_name": name}
-                        )
-                except UserError as error:
-                    results[name] = error
-                    cr.rollback()
-                    first_inserted.set()
-                    return
-                except Exception as error:  # reported by the assertions below
-                    results[name] = error
-                    cr.rollback()
-                    first_inserted.set()
-                    return
-                results[name] = "booked"
-                if hold:
-                    first_inserted.set()
-                    # Keep the transaction open until the other operator's
-                    # insert waits on it, as when both click at once.
-                    deadline = time.monotonic() + WAIT
-                    while time.monotonic() < deadline:
-                        if self.waiting_on_a_lock():
-                            observed["blocked"] = True
-                            break
-                        time.sleep(0.05)
-                cr.commit()  # pylint: disable=invalid-commit
+                env["calendar.event"]._permanence_book(
+                    atype, agenda, start, {"caller_name": name}
+                )
+                return "booked"
 
-        first = threading.Thread(target=operator, args=("Alice", True))
-        second = threading.Thread(target=operator, args=("Bruno", False))
-        first.start()
-        self.assertTrue(first_inserted.wait(WAIT))
-        self.assertEqual(results.get("Alice", "booked"), "booked")
-        second.start()
-        first.join(WAIT * 2)
-        second.join(WAIT * 2)
-        self.assertFalse(first.is_alive() or second.is_alive())
+            return operator
 
-        self.assertEqual(results["Alice"], "booked")
-        self.assertTrue(observed["blocked"], "the second booking waited on the first")
-        error = results["Bruno"]
+        alice, bruno, blocked = self.race(book("Alice"), book("Bruno"), WAIT)
+        self.assertEqual(alice, "booked")
+        self.assertTrue(blocked, "the second booking waited on the first")
+        error = bruno
         self.assertIsInstance(error, UserError)
         message = str(error)
         self.assertIn("Another operator has just booked this slot", message)

@@ -1,8 +1,10 @@
+import threading
+import time
 from contextlib import closing
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import TransactionCase, new_test_user
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 OPERATOR = "permanence_telephonique.group_permanence_operator"
 SUPERVISOR = "permanence_telephonique.group_permanence_supervisor"
@@ -191,3 +193,51 @@ class CommittedCase(TransactionCase):
                 " WHERE datname = current_database() AND wait_event_type = 'Lock'"
             )
             return cr.fetchone()[0] > 0
+
+    def race(self, first, second, wait=20):
+        """Run ``first(env)`` and ``second(env)`` in two transactions, as two
+        people clicking at once: the first transaction stays open until the
+        second one waits on its lock (at most ``wait`` seconds), then commits.
+
+        Returns ``(first result, second result, blocked)``: each function's
+        value, or the exception it raised (its transaction rolled back), and
+        whether the second transaction waited on the first."""
+        first_done = threading.Event()
+        results = {}
+        observed = {"blocked": False}
+        dbname = self.env.cr.dbname
+
+        def person(name, function, hold):
+            threading.current_thread().dbname = dbname
+            with closing(self.connect()) as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+                try:
+                    with mute_logger("odoo.sql_db"):
+                        results[name] = function(env)
+                        env.flush_all()
+                except Exception as error:  # reported by the caller's assertions
+                    results[name] = error
+                    cr.rollback()
+                    first_done.set()
+                    return
+                if hold:
+                    first_done.set()
+                    deadline = time.monotonic() + wait
+                    while time.monotonic() < deadline:
+                        if self.waiting_on_a_lock():
+                            observed["blocked"] = True
+                            break
+                        time.sleep(0.05)
+                cr.commit()  # pylint: disable=invalid-commit
+
+        threads = [
+            threading.Thread(target=person, args=("first", first, True)),
+            threading.Thread(target=person, args=("second", second, False)),
+        ]
+        threads[0].start()
+        self.assertTrue(first_done.wait(wait))
+        threads[1].start()
+        for thread in threads:
+            thread.join(wait * 2)
+        self.assertFalse(any(thread.is_alive() for thread in threads))
+        return results["first"], results["second"], observed["blocked"]

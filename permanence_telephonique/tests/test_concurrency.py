@@ -1,5 +1,3 @@
-import threading
-import time
 from contextlib import closing
 
 from odoo import SUPERUSER_ID, api, fields
@@ -54,55 +52,25 @@ class TestConcurrentSubscriptions(CommittedCase):
         env["res.partner"].browse(self.ids["partner"]).unlink()
 
     def test_two_saves_at_the_same_moment(self):
-        first_saved = threading.Event()
-        results = {}
-        observed = {"blocked": False}
-
-        def person(name, plan_id, hold):
-            threading.current_thread().dbname = self.env.cr.dbname
-            with closing(self.connect()) as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-                try:
-                    with mute_logger("odoo.sql_db"):
-                        env["permanence.subscription"].create(
-                            {
-                                "client_id": self.ids["client"],
-                                "plan_id": plan_id,
-                                "date_start": "2026-12-01",
-                            }
-                        )
-                        env.flush_all()
-                except Exception as error:  # reported by the assertions below
-                    results[name] = error
-                    cr.rollback()
-                    first_saved.set()
-                    return
-                results[name] = "saved"
-                if hold:
-                    first_saved.set()
-                    # Keep the transaction open until the other save waits on
-                    # it, as when both click at once.
-                    deadline = time.monotonic() + WAIT
-                    while time.monotonic() < deadline:
-                        if self.waiting_on_a_lock():
-                            observed["blocked"] = True
-                            break
-                        time.sleep(0.05)
-                cr.commit()  # pylint: disable=invalid-commit
-
         essential, comfort = self.ids["plans"]
-        first = threading.Thread(target=person, args=("Alice", essential, True))
-        second = threading.Thread(target=person, args=("Bruno", comfort, False))
-        first.start()
-        self.assertTrue(first_saved.wait(WAIT))
-        self.assertEqual(results.get("Alice"), "saved")
-        second.start()
-        first.join(WAIT * 2)
-        second.join(WAIT * 2)
-        self.assertFalse(first.is_alive() or second.is_alive())
 
-        self.assertTrue(observed["blocked"], "the second save waited on the first")
-        error = results["Bruno"]
+        def save(plan_id):
+            def create(env):
+                env["permanence.subscription"].create(
+                    {
+                        "client_id": self.ids["client"],
+                        "plan_id": plan_id,
+                        "date_start": "2026-12-01",
+                    }
+                )
+                return "saved"
+
+            return create
+
+        alice, bruno, blocked = self.race(save(essential), save(comfort), WAIT)
+        self.assertEqual(alice, "saved")
+        self.assertTrue(blocked, "the second save waited on the first")
+        error = bruno
         self.assertIsInstance(error, ValidationError)
         self.assertIn("already has a subscription for these dates", str(error))
 
