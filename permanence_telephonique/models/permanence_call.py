@@ -2,7 +2,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.sql import create_index
 
-from ..tools import filtering, phone
+from ..tools import figures, filtering, phone
 from .permanence_client import ANSWERING_STATES
 from .permanence_filter_rule import CALLER_CATEGORIES, FILTER_ACTIONS
 
@@ -22,6 +22,8 @@ CALL_STATES = [
     ("done", "Done"),
 ]
 HISTORY_LIMIT = 10
+# read_group aggregate spec of a service figure (tools/figures.py)
+FIGURE_SPEC = "__figure_"
 
 
 class PermanenceCall(models.Model):
@@ -188,6 +190,52 @@ class PermanenceCall(models.Model):
         store=True,
         aggregator="avg",
         help="Seconds of conversation.",
+    )
+    wait_duration = fields.Integer(
+        string="Wait",
+        compute="_compute_durations",
+        store=True,
+        aggregator="avg",
+        help="Seconds the caller waited: until an operator answered or, for an "
+        "abandoned call, until the caller hung up.",
+    )
+    service_target = fields.Integer(
+        string="Answer-time target",
+        compute="_compute_service_target",
+        store=True,
+        help="The client's answer-time target (seconds) when the call came in.",
+    )
+    answered_in_target = fields.Boolean(
+        string="Answered within target",
+        compute="_compute_durations",
+        store=True,
+    )
+    # Figures of a group of calls: in a pivot or a read_group their
+    # aggregate is the figure of the group (tools/figures.py), the same SQL
+    # as the wallboard, the portal and the monthly report.
+    service_level = fields.Float(
+        string="Service level (%)",
+        compute="_compute_figures",
+        aggregator="avg",
+        help="Calls answered within the client's target, out of the answered and "
+        "abandoned calls.",
+    )
+    answer_rate = fields.Float(
+        string="Answer rate (%)", compute="_compute_figures", aggregator="avg"
+    )
+    abandoned_rate = fields.Float(
+        string="Abandon rate (%)", compute="_compute_figures", aggregator="avg"
+    )
+    asa = fields.Float(
+        string="Average speed of answer (s)",
+        compute="_compute_figures",
+        aggregator="avg",
+        help="Average wait of the answered calls only.",
+    )
+    abandon_wait = fields.Float(
+        string="Average time to abandon (s)",
+        compute="_compute_figures",
+        aggregator="avg",
     )
     outcome = fields.Selection(selection=OUTCOMES, tracking=True, index=True)
     notes = fields.Text()
@@ -375,7 +423,7 @@ class PermanenceCall(models.Model):
             call.partner_candidate_ids = candidates
             call.partner_candidate_count = len(candidates)
 
-    @api.depends("date_start", "date_answer", "date_end")
+    @api.depends("date_start", "date_answer", "date_end", "outcome", "service_target")
     def _compute_durations(self):
         for call in self:
             start, answer, end = call.date_start, call.date_answer, call.date_end
@@ -385,6 +433,90 @@ class PermanenceCall(models.Model):
             call.talk_duration = (
                 int((end - answer).total_seconds()) if answer and end else 0
             )
+            wait = 0
+            if start and answer:
+                wait = call.ring_duration
+            elif start and end and call.outcome == "abandoned":
+                wait = max(int((end - start).total_seconds()), 0)
+            call.wait_duration = wait
+            call.answered_in_target = (
+                call.direction == "inbound"
+                and bool(answer)
+                and wait <= (call.service_target or figures.DEFAULT_TARGET_SECONDS)
+            )
+
+    @api.depends("client_id")
+    def _compute_service_target(self):
+        # A fact of the call: changing the client's target later does not
+        # rewrite the past (the dependency is on the client, not its target).
+        for call in self:
+            call.service_target = (
+                call.client_id.sudo().service_target or figures.DEFAULT_TARGET_SECONDS
+            )
+
+    @api.depends("direction", "date_answer", "outcome", "answered_in_target")
+    def _compute_figures(self):
+        for call in self:
+            answered = call.direction == "inbound" and bool(call.date_answer)
+            abandoned = (
+                call.direction == "inbound"
+                and not call.date_answer
+                and call.outcome == "abandoned"
+            )
+            call.service_level = 100.0 if call.answered_in_target else 0.0
+            call.answer_rate = 100.0 if answered else 0.0
+            call.abandoned_rate = 100.0 if abandoned else 0.0
+            call.asa = call.wait_duration if answered else 0.0
+            call.abandon_wait = call.wait_duration if abandoned else 0.0
+
+    @staticmethod
+    def _figure_of_spec(aggregate_spec):
+        """The figure an aggregate spec stands for: ``__figure_<name>``, or a
+        figure field (``service_level:avg`` as a pivot asks), else None."""
+        if aggregate_spec.startswith(FIGURE_SPEC):
+            name = aggregate_spec[len(FIGURE_SPEC) :]
+            if name not in figures.AGGREGATES:
+                raise ValueError(f"Invalid figure {aggregate_spec!r}")
+            return name
+        return figures.FIELD_FIGURES.get(aggregate_spec.split(":")[0])
+
+    def _read_group_select(self, aggregate_spec, query):
+        name = self._figure_of_spec(aggregate_spec)
+        if name:
+            return figures.aggregate(name, self._table)
+        return super()._read_group_select(aggregate_spec, query)
+
+    def _read_group_postprocess_aggregate(self, aggregate_spec, raw_values):
+        if self._figure_of_spec(aggregate_spec):
+            return iter(raw_values)
+        return super()._read_group_postprocess_aggregate(aggregate_spec, raw_values)
+
+    def _read_group_empty_value(self, spec):
+        if spec.startswith(FIGURE_SPEC):
+            return None
+        return super()._read_group_empty_value(spec)
+
+    @api.model
+    def _permanence_figures(self, domain, groupby=()):
+        """The service figures (tools/figures.py) of the calls of ``domain``
+        the user may read, record rules applied, in one query: a dict
+        ``{group values tuple: figures}`` per ``groupby`` (read_group specs
+        such as ``client_id`` or ``date_start:hour``); ``{(): figures}``
+        without groupby."""
+        names = list(figures.AGGREGATES)
+        rows = self._read_group(
+            domain, list(groupby), [FIGURE_SPEC + name for name in names]
+        )
+        width = len(groupby)
+        result = {
+            tuple(row[:width]): figures.clean(
+                dict(zip(names, row[width:], strict=True))
+            )
+            for row in rows
+        }
+        if not groupby and not result:
+            result[()] = figures.empty()
+        return result
 
     @api.depends("client_id.state", "client_id.name")
     def _compute_client_warning(self):

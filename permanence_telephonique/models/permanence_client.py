@@ -5,7 +5,7 @@ import pytz
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
 from ..tools import coverage, diff, retention
@@ -188,6 +188,12 @@ class PermanenceClient(models.Model):
         string="Coverage hours",
         check_company=True,
         help="Weekly time ranges and dated closures, in the client's time zone.",
+    )
+    service_target = fields.Integer(
+        string="Answer-time target (s)",
+        default=20,
+        help="Calls answered within this many seconds count in the service level. "
+        "Each call keeps the target in force when it came in.",
     )
     tz = fields.Selection(
         selection="_get_tz_selection",
@@ -409,6 +415,14 @@ class PermanenceClient(models.Model):
         if target == "closed":
             # A closed account frees its numbers for another client.
             self.number_ids.action_archive()
+
+    @api.constrains("service_target")
+    def _check_service_target(self):
+        for client in self:
+            if not 1 <= client.service_target <= 600:
+                raise ValidationError(
+                    _("The answer-time target must be between 1 and 600 seconds.")
+                )
 
     def _check_emergency_configuration(self):
         """On-call rotas and emergency protocols must hold before going live."""

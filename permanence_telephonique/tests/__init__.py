@@ -1,4 +1,5 @@
 from . import test_tools
+from . import test_figures
 from . import test_client
 from . import test_call
 from . import test_message

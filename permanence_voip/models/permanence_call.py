@@ -17,8 +17,6 @@ SUPERVISOR_GROUP = "permanence_telephonique.group_permanence_supervisor"
 # Calls still ringing that a (re)loaded screen pops up again.
 RINGING_RECENT_MINUTES = 10
 RINGING_LIMIT = 20
-# The trade's service level: calls answered within 20 seconds.
-SERVICE_LEVEL_SECONDS = 20
 # Calls written by the PBX (events, call records): no creation log, no
 # follower, and no "you have been assigned" mail when the operator is set.
 MACHINE_CONTEXT = {
@@ -75,25 +73,6 @@ class PermanenceCall(models.Model):
         string="My presence",
         compute="_compute_voip_my_presence",
     )
-    answered_in_20s = fields.Boolean(
-        string="Answered within 20 s",
-        compute="_compute_service_level",
-        store=True,
-    )
-    service_level = fields.Float(
-        string="Answered within 20 s (%)",
-        compute="_compute_service_level",
-        store=True,
-        aggregator="avg",
-        help="100 for an inbound call answered within 20 seconds, else 0: its "
-        "average is the service level.",
-    )
-    abandoned_rate = fields.Float(
-        string="Abandoned (%)",
-        compute="_compute_service_level",
-        store=True,
-        aggregator="avg",
-    )
 
     def init(self):
         res = super().init()
@@ -121,49 +100,15 @@ class PermanenceCall(models.Model):
         for call in self:
             call.voip_my_presence = presence
 
-    @api.depends("direction", "date_answer", "ring_duration", "outcome")
-    def _compute_service_level(self):
-        for call in self:
-            fast = (
-                call.direction == "inbound"
-                and bool(call.date_answer)
-                and call.outcome != "abandoned"
-                and call.ring_duration <= SERVICE_LEVEL_SECONDS
-            )
-            call.answered_in_20s = fast
-            call.service_level = 100.0 if fast else 0.0
-            call.abandoned_rate = 100.0 if call.outcome == "abandoned" else 0.0
-
     @api.model
     def _permanence_service_level(self, domain):
-        """Per client: inbound calls, answered within 20 s, abandoned, share
-        answered within 20 s (%) and average ring time, for ``domain``."""
-        inbound = domain + [("direction", "=", "inbound")]
-        groups = self._read_group(
-            inbound,
-            ["client_id"],
-            ["__count", "service_level:avg", "abandoned_rate:avg", "ring_duration:avg"],
-        )
-        fast = dict(
-            self._read_group(
-                inbound + [("answered_in_20s", "=", True)], ["client_id"], ["__count"]
-            )
-        )
-        abandoned = dict(
-            self._read_group(
-                inbound + [("outcome", "=", "abandoned")], ["client_id"], ["__count"]
-            )
-        )
+        """Per client: the service figures (tools/figures.py) of the calls of
+        ``domain``."""
         return {
-            client: {
-                "calls": count,
-                "answered_in_20s": fast.get(client, 0),
-                "abandoned": abandoned.get(client, 0),
-                "service_level": round(level or 0.0, 1),
-                "abandoned_rate": round(rate or 0.0, 1),
-                "ring_duration": round(ring or 0.0, 1),
-            }
-            for client, count, level, rate, ring in groups
+            client: values
+            for (client,), values in self._permanence_figures(
+                domain, ["client_id"]
+            ).items()
         }
 
     # Telephony events ------------------------------------------------------
