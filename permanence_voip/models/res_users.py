@@ -76,6 +76,7 @@ class ResUsers(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        changing = self.browse()
         if "permanence_presence" in vals:
             # Time in state starts again only when the state changes.
             changing = self.filtered(
@@ -83,12 +84,13 @@ class ResUsers(models.Model):
             )
             if vals["permanence_presence"] != "pause":
                 vals = dict(vals, permanence_pause_reason=False)
-            if changing and changing != self:
-                res = super(ResUsers, self - changing).write(vals)
-                return res and changing.write(vals)
-            if changing:
-                vals = dict(vals, permanence_presence_since=fields.Datetime.now())
-        return super().write(vals)
+        res = super().write(vals)
+        if changing:
+            # Not a field users write themselves: set by the system.
+            super(ResUsers, changing.sudo()).write(
+                {"permanence_presence_since": fields.Datetime.now()}
+            )
+        return res
 
     def _permanence_set_presence(self, presence):
         self.ensure_one()
