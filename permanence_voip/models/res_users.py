@@ -57,16 +57,11 @@ class ResUsers(models.Model):
         return super().SELF_READABLE_FIELDS + [
             "permanence_extension",
             "permanence_presence",
-            "permanence_presence_since",
-            "permanence_pause_reason",
         ]
 
     @property
     def SELF_WRITEABLE_FIELDS(self):
-        return super().SELF_WRITEABLE_FIELDS + [
-            "permanence_presence",
-            "permanence_pause_reason",
-        ]
+        return super().SELF_WRITEABLE_FIELDS + ["permanence_presence"]
 
     @api.model_create_multi
     def create(self, vals_list):
