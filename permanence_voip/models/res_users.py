@@ -77,14 +77,13 @@ class ResUsers(models.Model):
             changing = self.filtered(
                 lambda u: u.permanence_presence != vals["permanence_presence"]
             )
-            if vals["permanence_presence"] != "pause":
-                vals = dict(vals, permanence_pause_reason=False)
         res = super().write(vals)
         if changing:
-            # Not a field users write themselves: set by the system.
-            super(ResUsers, changing.sudo()).write(
-                {"permanence_presence_since": fields.Datetime.now()}
-            )
+            # Not fields users write themselves: set by the system.
+            system = {"permanence_presence_since": fields.Datetime.now()}
+            if vals["permanence_presence"] != "pause":
+                system["permanence_pause_reason"] = False
+            super(ResUsers, changing.sudo()).write(system)
         return res
 
     def _permanence_set_presence(self, presence):
