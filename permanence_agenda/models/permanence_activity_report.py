@@ -1,6 +1,6 @@
 # Copyright 2026 Permanence Téléphonique Contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, models
+from odoo import models
 
 from odoo.addons.permanence_telephonique.tools import activity
 
@@ -34,7 +34,7 @@ class PermanenceActivityReport(models.Model):
         per_type = {}
         cancelled = 0
         for appointment_type, state, count in groups:
-            label = appointment_type.name if appointment_type else _("Other")
+            label = appointment_type.name if appointment_type else self.env._("Other")
             per_type[label] = per_type.get(label, 0) + count
             if state == "cancelled":
                 cancelled += count

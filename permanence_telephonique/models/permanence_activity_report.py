@@ -147,18 +147,19 @@ class PermanenceActivityReport(models.Model):
         by_hour = calls._permanence_figures(domain, ["date_start:hour_number"])
         by_weekday = calls._permanence_figures(domain, ["date_start:day_of_week"])
         outcomes = dict(calls._fields["outcome"]._description_selection(self.env))
+        no_reason = self.env._("No reason")
         return {
             "total": total,
             "reason": sorted(
                 (
-                    (key[0].name if key[0] else _("No reason"), values["offered"])
+                    (key[0].name if key[0] else no_reason, values["offered"])
                     for key, values in by_reason.items()
                 ),
                 key=lambda row: (-row[1], row[0]),
             ),
             "outcome": sorted(
                 (
-                    (outcomes.get(key[0], _("No outcome")), values["offered"])
+                    (outcomes.get(key[0], self.env._("No outcome")), values["offered"])
                     for key, values in by_outcome.items()
                 ),
                 key=lambda row: (-row[1], row[0]),
@@ -233,9 +234,10 @@ class PermanenceActivityReport(models.Model):
                 ["__count"],
             )
         )
+        unknown = self.env._("Not recorded")
         rows = sorted(
             (
-                (interlocutor.name if interlocutor else _("Not recorded"), count)
+                (interlocutor.name if interlocutor else unknown, count)
                 for interlocutor, count in groups
             ),
             key=lambda row: (-row[1], row[0]),
