@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from odoo import http
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import CommittedCase, PermanenceCase
@@ -246,6 +246,14 @@ class TestActivityReport(ActivityFixtures):
         self.assertEqual(
             first.filtered(lambda r: r.client_id == self.medical).state, "generated"
         )
+        plumber = first.filtered(lambda r: r.client_id == self.client)
+        mail = self.env["mail.mail"].search(
+            [("model", "=", plumber._name), ("res_id", "=", plumber.id)]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.recipient_ids, self.boss)
+        self.assertEqual(mail.attachment_ids, plumber.attachment_id)
+        self.assertIn("October 2026", mail.subject)
         second = self.Report._cron_generate(today=TODAY, clients=clients)
         self.assertFalse(second)
         self.assertEqual(
@@ -406,6 +414,14 @@ class TestActivityReportPortal(HttpCase, PermanenceCase):
         home = self.url_open(f"/my/permanence?client_id={self.client.id}").text
         self.assertIn('href="/my/permanence/reports"', home)
 
+    def test_portal_home_counter(self):
+        self.authenticate(self.plumber_user.login, self.plumber_user.login)
+        self.assertIn('href="/my/permanence/reports"', self.url_open("/my").text)
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["permanence_report_count"]}
+        )
+        self.assertEqual(counters["permanence_report_count"], 1)
+
     def test_other_client_gets_404(self):
         self.authenticate(self.doctor_user.login, self.doctor_user.login)
         with mute_logger("odoo.http"):
@@ -441,3 +457,23 @@ class TestActivityReportPortal(HttpCase, PermanenceCase):
         self.assertTrue(response.is_redirect)
         # the doctor is not one of the plumber's contacts: ignored
         self.assertEqual(self.client.activity_report_recipient_ids, self.boss)
+
+
+@tagged("post_install", "-at_install")
+class TestActivityReportDemo(TransactionCase):
+    """After a fresh install with demo data, the portal users of the demo
+    clients find last month's report."""
+
+    def test_demo_clients_have_last_month(self):
+        clients = self.env["permanence.client"]
+        for xmlid in ("client_martin", "client_durand", "client_lefevre"):
+            client = self.env.ref(
+                f"permanence_telephonique.{xmlid}", raise_if_not_found=False
+            )
+            if not client:
+                self.skipTest("no demo data")
+            clients |= client
+        reports = self.env["permanence.activity.report"].search(
+            [("client_id", "in", clients.ids), ("attachment_id", "!=", False)]
+        )
+        self.assertEqual(reports.client_id, clients)
