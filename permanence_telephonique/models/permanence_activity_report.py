@@ -76,7 +76,6 @@ class PermanenceActivityReport(models.Model):
     )
     date_generated = fields.Datetime(string="Generated on", readonly=True, copy=False)
     date_sent = fields.Datetime(string="Sent on", readonly=True, copy=False)
-    error = fields.Text(string="Last error", readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -360,7 +359,6 @@ class PermanenceActivityReport(models.Model):
                     "attachment_id": attachment.id,
                     "date_generated": fields.Datetime.now(),
                     "state": "sent" if report.state == "sent" else "generated",
-                    "error": False,
                 }
             )
             old.unlink()
