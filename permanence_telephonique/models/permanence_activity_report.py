@@ -23,6 +23,7 @@ from ..tools.access import SUPERVISOR, check_rights
 _logger = logging.getLogger(__name__)
 
 REPORT_XMLID = "permanence_telephonique.action_report_permanence_activity"
+CRON_XMLID = "permanence_telephonique.ir_cron_permanence_activity_report"
 MAIL_TEMPLATE_XMLID = "permanence_telephonique.mail_template_permanence_activity_report"
 REPORT_STATES = [
     ("draft", "To generate"),
@@ -34,6 +35,8 @@ REPORT_STATES = [
 REPORTED_CLIENT_STATES = ("test", "active", "suspended")
 # Longest lists printed in full; the rest is counted.
 LIST_LIMIT = 100
+# Reports rendered per run of the job (each one runs wkhtmltopdf).
+BATCH_SIZE = 50
 MONDAY = date(2024, 1, 1)
 
 
@@ -410,10 +413,12 @@ class PermanenceActivityReport(models.Model):
         return report, True
 
     @api.model
-    def _cron_generate(self, today=None, clients=None):
+    def _cron_generate(self, today=None, clients=None, limit=BATCH_SIZE):
         """The monthly run: last month's report of every client that has
         none yet, generated and emailed. Rerun-safe: a report that exists
-        is left alone, one bad client does not stop the others."""
+        is left alone, one bad client does not stop the others. At most
+        ``limit`` reports per run; the job runs again at once for the
+        rest."""
         today = today or fields.Date.context_today(self)
         month = activity.previous_month(today)
         if clients is None:
@@ -422,6 +427,16 @@ class PermanenceActivityReport(models.Model):
                 .sudo()
                 .search([("state", "in", REPORTED_CLIENT_STATES)])
             )
+        clients -= (
+            self.sudo()
+            .search([("client_id", "in", clients.ids), ("month", "=", month)])
+            .client_id
+        )
+        if limit and len(clients) > limit:
+            clients = clients[:limit]
+            cron = self.env.ref(CRON_XMLID, raise_if_not_found=False)
+            if cron:
+                cron._trigger()
         done = self.browse()
         batch = self.env["permanence.batch"]
         for client in clients:

@@ -269,6 +269,22 @@ class TestActivityReport(ActivityFixtures):
             2,
         )
 
+    def test_monthly_run_in_batches(self):
+        clients = self.client | self.medical
+        cron = self.env.ref(
+            "permanence_telephonique.ir_cron_permanence_activity_report"
+        )
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        first = self.Report._cron_generate(today=TODAY, clients=clients, limit=1)
+        self.assertEqual(len(first), 1)
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers,
+            "the job runs again for the other client",
+        )
+        second = self.Report._cron_generate(today=TODAY, clients=clients, limit=1)
+        self.assertEqual((first | second).client_id, clients)
+        self.assertFalse(self.Report._cron_generate(today=TODAY, clients=clients))
+
     def test_regenerate_replaces_the_attachment(self):
         report = self.report_of(self.client)
         report._generate()
