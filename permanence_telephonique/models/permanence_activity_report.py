@@ -272,16 +272,17 @@ class PermanenceActivityReport(models.Model):
         }
 
     def _activity_usage(self):
-        """Package usage of the month against the plan: the same function
-        as billing (``permanence.subscription._usage``), over the month."""
+        """Package usage of the month against the plan: the subscriptions
+        and the function billing invoices with (``_subscriptions_in_period``
+        and ``permanence.subscription._usage``), over the month."""
         self.ensure_one()
+        last = activity.last_day(self.month)
         subscriptions = (
-            self.env["permanence.subscription"]
+            self.env["permanence.invoice.run"]
             .sudo()
-            .with_context(active_test=False)
-            .search([("client_id", "=", self.client_id.id)])
+            ._subscriptions_in_period(self.client_id, self.month, last)
         )
-        usage = subscriptions._usage(self.month, activity.last_day(self.month))
+        usage = subscriptions._usage(self.month, last)
         return [
             {"subscription": subscription, **usage[subscription.id]}
             for subscription in subscriptions
