@@ -493,3 +493,23 @@ class TestActivityReportDemo(TransactionCase):
             [("client_id", "in", clients.ids), ("attachment_id", "!=", False)]
         )
         self.assertEqual(reports.client_id, clients)
+
+
+@tagged("post_install", "-at_install")
+class TestActivityReportTour(HttpCase):
+    """The demo plumber finds last month's report in the portal and keeps
+    receiving it."""
+
+    def test_portal_reports_tour(self):
+        user = self.env["res.users"].search([("login", "=", "durand")])
+        client = self.env.ref(
+            "permanence_telephonique.client_durand", raise_if_not_found=False
+        )
+        if not user or not client:
+            self.skipTest("installed without demo data")
+        if not client.activity_report_ids.attachment_id:
+            self.skipTest("the demo has no report (installed without wkhtmltopdf)")
+        recipients = client.activity_report_recipient_ids
+        self.assertIn(user.partner_id, recipients)
+        self.start_tour("/my/permanence", "permanence_report_portal", login="durand")
+        self.assertEqual(client.activity_report_recipient_ids, recipients)
