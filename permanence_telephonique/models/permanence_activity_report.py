@@ -449,6 +449,16 @@ class PermanenceActivityReport(models.Model):
                     done |= report
         return done
 
+    @api.model
+    def _demo_generate(self):
+        """Demo data: last month's reports, as the monthly run makes them.
+        The module's translations load after its demo data: load them first,
+        so that the reports read in the clients' language."""
+        self.env["ir.module.module"].search(
+            [("name", "=", "permanence_telephonique")]
+        )._update_translations()
+        return self._cron_generate()
+
     # Actions --------------------------------------------------------------
 
     def action_regenerate(self):
