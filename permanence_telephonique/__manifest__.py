@@ -24,6 +24,7 @@
         "security/emergency/ir.model.access.csv",
         "security/permanence_emergency_rules.xml",
         "security/permanence_retention_rules.xml",
+        "security/permanence_activity_report_rules.xml",
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
@@ -49,12 +50,17 @@
         "views/acknowledge_templates.xml",
         "views/permanence_retention_views.xml",
         "views/message_notice_templates.xml",
+        "data/permanence_activity_report_data.xml",
+        "report/permanence_activity_report.xml",
+        "views/permanence_activity_report_views.xml",
+        "views/permanence_activity_report_portal_templates.xml",
     ],
     "demo": [
         "demo/permanence_demo.xml",
         "demo/permanence_emergency_demo.xml",
         "demo/permanence_billing_demo.xml",
         "demo/permanence_activity_demo.xml",
+        "demo/permanence_activity_report_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -39,6 +39,7 @@ from . import permanence_retention
 from . import permanence_retention_run
 from . import permanence_access_log
 from . import permanence_privacy_request
+from . import permanence_activity_report
 from . import mail_followers
 from . import mail_notification
 from . import mail_message

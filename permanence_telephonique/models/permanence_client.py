@@ -264,6 +264,21 @@ class PermanenceClient(models.Model):
     usage_percent = fields.Float(
         string="Package used (%)", compute="_compute_usage_summary"
     )
+    # Monthly activity report (permanence.activity.report)
+    activity_report_recipient_ids = fields.Many2many(
+        comodel_name="res.partner",
+        relation="permanence_client_activity_report_partner_rel",
+        column1="client_id",
+        column2="partner_id",
+        string="Monthly report recipients",
+        help="Who receives the monthly activity report by email.",
+    )
+    activity_report_ids = fields.One2many(
+        comodel_name="permanence.activity.report",
+        inverse_name="client_id",
+        string="Monthly reports",
+        groups="permanence_telephonique.group_permanence_supervisor",
+    )
     # Retention (CNIL): how long personal data is kept, in months (0: forever)
     retention_call_months = fields.Integer(
         string="Call sheets (months)",
@@ -525,6 +540,27 @@ class PermanenceClient(models.Model):
             client.message_post(
                 body=client.env._("The daily digest could not be sent: %s", error)
             )
+
+    def _activity_report_set_aside(self, error):
+        """The monthly report of these clients failed (called apart from the
+        batch): say so on the account; the next run tries again."""
+        for client in self:
+            client.message_post(
+                body=client.env._("The monthly activity report failed: %s", error)
+            )
+
+    def action_permanence_activity_report(self):
+        """Open the wizard regenerating the report of a chosen month."""
+        check_rights(self, "write", SUPERVISOR)
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Monthly report"),
+            "res_model": "permanence.activity.report.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_client_id": self.id},
+        }
 
     def _digest_since(self):
         return self.env.context.get(

@@ -24,3 +24,4 @@ from . import test_side_doors
 from . import test_click_everywhere
 from . import test_supervisor_tour
 from . import test_portal_language
+from . import test_activity_report
