@@ -7,9 +7,9 @@ used with ``sudo()`` after that check. Anything foreign redirects to /my.
 """
 
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 import pytz
-from werkzeug.urls import url_encode
 
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, ValidationError
@@ -230,7 +230,7 @@ class PermanencePortal(CustomerPortal):
             query.update(date_from=chosen["date_from"], date_to=chosen["date_to"])
         if search:
             query["search"] = search
-        return url_encode(query)
+        return urlencode(query)
 
     # Home -----------------------------------------------------------------
 
@@ -627,7 +627,7 @@ class PermanencePortal(CustomerPortal):
             # The list says what is wrong with the dates
             query = {"client_id": client.id, "period": period or ""}
             query.update(date_from=date_from or "", date_to=date_to or "")
-            return request.redirect("/my/permanence/calls?" + url_encode(query))
+            return request.redirect("/my/permanence/calls?" + urlencode(query))
         calls = request.env["permanence.call"].search(
             domain, order="date_start desc, id desc", limit=CALLS_EXPORT_LIMIT
         )

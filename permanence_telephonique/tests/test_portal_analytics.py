@@ -8,12 +8,14 @@ import csv
 import io
 import re
 from datetime import date, datetime, time, timedelta
+from unittest.mock import patch
 
 import pytz
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..controllers import portal as portal_controller
 from ..tools import periods
 from .common import PermanenceCase
 
@@ -435,6 +437,17 @@ class TestPortalAnalytics(HttpCase, AnalyticsFixtures):
         rows = self._csv(f"{self.period_query}&search=%2B33601020304")
         self.assertEqual([row[2][:13] for row in rows[1:]], ["Jeanne Dupont"])
         self.assertNotIn("LAW-SECRET-CALLER", str(rows))
+
+    def test_calls_export_is_bounded(self):
+        self._login(self.plumber_user)
+        # The bound is 10,000 calls; two here, so that the test stays small
+        with patch.object(portal_controller, "CALLS_EXPORT_LIMIT", 2):
+            rows = self._csv(f"client_id={self.client.id}&period=all")
+            html = self._get(f"/my/permanence/calls?client_id={self.client.id}").text
+        # The newest two: Paul's call at 14:30 and the outbound one at 11:00
+        self.assertEqual([row[0][-8:-3] for row in rows[1:]], ["14:30", "11:00"])
+        self.assertRegex(html, r"o_permanence_export_limit text-warning")
+        self.assertEqual(portal_controller.CALLS_EXPORT_LIMIT, 10000)
 
     def test_confidential_export_names_no_caller(self):
         call = self._call(
