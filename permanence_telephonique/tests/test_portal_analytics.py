@@ -328,9 +328,10 @@ class TestPortalAnalytics(HttpCase, AnalyticsFixtures):
         self.assertEqual(hours[14], (1, 1, 0))
         self.assertEqual(hours[11], (0, 0, 0))  # the outbound call
         self.assertEqual(sum(offered for offered, __, __ in hours.values()), 3)
-        # The weekly chart is still there
+        # The weekly chart is still there, its headline counting the
+        # answered calls only (not the abandoned, not the outbound one)
         self.assertEqual(len(re.findall(r'data-count="(\d+)"', html)), 12)
-        self.assertIn("o_permanence_stat_total", html)
+        self.assertEqual(self._value(html, "o_permanence_stat_total"), "2")
 
     def test_period_selector(self):
         self._login(self.plumber_user)
