@@ -25,3 +25,5 @@ from . import test_click_everywhere
 from . import test_supervisor_tour
 from . import test_portal_language
 from . import test_activity_report
+from . import test_portal_analytics
+from . import test_portal_analytics_tour

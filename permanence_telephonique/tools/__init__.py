@@ -8,3 +8,4 @@ from . import context
 from . import diff
 from . import retention
 from . import activity
+from . import periods
