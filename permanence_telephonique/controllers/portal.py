@@ -240,7 +240,6 @@ class PermanencePortal(CustomerPortal):
         if not client:
             return request.redirect("/my")
         message_model = request.env["permanence.message"]
-        call_model = request.env["permanence.call"]
         month_start = self._permanence_period_start("month", client)
         values = self._permanence_values(
             client,
@@ -251,7 +250,7 @@ class PermanencePortal(CustomerPortal):
             ),
             message_count=message_model.search_count([("client_id", "=", client.id)]),
             # Answered calls only: the service figures' definition
-            month_call_count=call_model._permanence_figures(
+            month_call_count=self._permanence_figure_calls(client)._permanence_figures(
                 [("client_id", "=", client.id), ("date_start", ">=", month_start)]
             )[()]["answered"],
             last_messages=message_model.search(
@@ -721,10 +720,21 @@ class PermanencePortal(CustomerPortal):
 
     # Statistics -------------------------------------------------------------
 
+    @staticmethod
+    def _permanence_figure_calls(client):
+        """The calls model the client's figures are counted on: every call of
+        the account the user was checked for. The users of a confidential
+        account list only the calls behind the messages they received, but
+        their figures (counts and durations, no caller) are the account's,
+        the same as in the monthly report. Aggregates only: never read
+        records through it."""
+        client.check_access("read")
+        return request.env["permanence.call"].sudo().with_context(tz=client.tz)
+
     def _permanence_statistics(self, client):
         """Calls per week over the last weeks, average talk time and share of
         calls in contract hours, aggregated in the database."""
-        call_model = request.env["permanence.call"].with_context(tz=client.tz)
+        call_model = self._permanence_figure_calls(client)
         tz = pytz.timezone(client.tz or "UTC")
         today = datetime.now(tz).date()
         first_week_day = int(get_lang(request.env).week_start) - 1
@@ -809,7 +819,7 @@ class PermanencePortal(CustomerPortal):
         """Service figures of the client's calls in the chosen period, by
         reason and by hour of the day (client's time zone): all from the
         service figures' SQL, record rules of the user applied."""
-        call_model = request.env["permanence.call"].with_context(tz=client.tz)
+        call_model = self._permanence_figure_calls(client)
         domain = [("client_id", "=", client.id)] + self._permanence_period_domain(
             chosen
         )

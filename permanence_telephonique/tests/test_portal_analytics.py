@@ -269,6 +269,43 @@ class TestPortalAnalytics(HttpCase, AnalyticsFixtures):
 
     # Statistics ---------------------------------------------------------------
 
+    def test_confidential_account_figures_are_the_accounts(self):
+        """A confidential account's user lists only the calls behind the
+        messages they received, but the figures are the account's: the same
+        as the monthly report's (every call of the account)."""
+        medical = [
+            self._call(self.medical, local_to_utc(self.day, 10, 0), wait=6),
+            self._call(self.medical, local_to_utc(self.day, 10, 5), wait=30),
+            self._call(
+                self.medical, local_to_utc(self.day, 10, 9), wait=9, abandoned=True
+            ),
+        ]
+        start, end = periods.utc_range(
+            date.fromisoformat(self.date_from), date.fromisoformat(self.date_to), TZ
+        )
+        account = self.env["permanence.call"]._permanence_figures(
+            [
+                ("client_id", "=", self.medical.id),
+                ("date_start", ">=", start),
+                ("date_start", "<", end),
+            ]
+        )[()]
+        self.assertEqual((account["offered"], account["abandoned"]), (3, 1))
+        self._login(self.doctor_user)
+        query = self.period_query.replace(
+            f"client_id={self.client.id}", f"client_id={self.medical.id}"
+        )
+        html = self._get(f"/my/permanence/statistics?{query}").text
+        self.assertEqual(self._value(html, "o_permanence_fig_offered"), "3")
+        self.assertEqual(self._value(html, "o_permanence_fig_abandoned"), "1")
+        self.assertEqual(
+            self._value(html, "o_permanence_fig_service_level"),
+            f"{account['service_level']:.1f}",
+        )
+        # ... while the list shows none of these callers' calls
+        listed = self._rows(self._get(f"/my/permanence/calls?{query}").text)
+        self.assertFalse(listed & {call.id for call in medical})
+
     def test_statistics_figures_of_a_period(self):
         self._login(self.plumber_user)
         html = self._get(f"/my/permanence/statistics?{self.period_query}").text
@@ -489,9 +526,10 @@ class TestPortalAnalytics(HttpCase, AnalyticsFixtures):
             [("user_id", "=", self.doctor_user.id), ("kind", "=", "export")]
         )
         self.assertEqual(log.mapped("res_id"), call.ids)
-        # The statistics count only what the doctor may see
+        # The statistics are the account's (both calls), without any caller
         html = self._get(f"/my/permanence/statistics?{query}").text
-        self.assertEqual(self._value(html, "o_permanence_fig_offered"), "1")
+        self.assertEqual(self._value(html, "o_permanence_fig_offered"), "2")
+        self.assertNotIn("MED-OTHER-PATIENT", html)
         self.assertTrue(unseen)
 
     # Isolation -------------------------------------------------------------------
