@@ -24,6 +24,7 @@
         "security/emergency/ir.model.access.csv",
         "security/permanence_emergency_rules.xml",
         "security/permanence_retention_rules.xml",
+        "security/permanence_service_period_rules.xml",
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
@@ -40,8 +41,11 @@
         "views/menus.xml",
         "wizards/permanence_invoice_wizard_views.xml",
         "views/permanence_billing_views.xml",
+        "views/permanence_service_period_views.xml",
         "views/permanence_billing_portal_templates.xml",
         "views/portal_templates.xml",
+        "views/portal_service_templates.xml",
+        "views/portal_interlocutor_templates.xml",
         "views/permanence_oncall_views.xml",
         "views/permanence_emergency_views.xml",
         "views/permanence_emergency_portal_templates.xml",
@@ -55,6 +59,7 @@
         "demo/permanence_emergency_demo.xml",
         "demo/permanence_billing_demo.xml",
         "demo/permanence_activity_demo.xml",
+        "demo/permanence_selfservice_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
