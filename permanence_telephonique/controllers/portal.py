@@ -469,7 +469,8 @@ class PermanencePortal(CustomerPortal):
                 return request.redirect("/my")
             vals["faq_id"] = faq.id
         try:
-            request.env["permanence.change.request"].create(vals)
+            with request.env.cr.savepoint():
+                request.env["permanence.change.request"].create(vals)
         except AccessError:
             return request.redirect("/my")
         except ValidationError:
@@ -505,7 +506,8 @@ class PermanencePortal(CustomerPortal):
             for key in ("receives_messages", "transfer_allowed"):
                 vals[f"proposed_{key}"] = bool(kw.get(key))
         try:
-            request.env["permanence.change.request"].create(vals)
+            with request.env.cr.savepoint():
+                request.env["permanence.change.request"].create(vals)
         except AccessError:
             return request.redirect("/my")
         except ValidationError:

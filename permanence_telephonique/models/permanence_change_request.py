@@ -409,11 +409,17 @@ class PermanenceChangeRequest(models.Model):
             target[fname] = value.strip() if isinstance(value, str) else value
         if action == "create":
             client = self.client_id
-            partner = self.env["res.partner"].create(
-                dict(
-                    partner_vals,
-                    parent_id=client.partner_id.commercial_partner_id.id,
-                    lang=client.lang or False,
+            # The supervisor decided (checked by action_apply); creating
+            # contacts is the contact managers' right, not theirs.
+            partner = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    dict(
+                        partner_vals,
+                        parent_id=client.partner_id.commercial_partner_id.id,
+                        lang=client.lang or False,
+                    )
                 )
             )
             self.interlocutor_id = self.env["permanence.interlocutor"].create(
