@@ -25,3 +25,4 @@ from . import test_supervisor_tour
 from . import test_portal_language
 from . import test_service_period
 from . import test_selfservice_portal
+from . import test_selfservice_tour
