@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html2plaintext, plaintext2html
 
 from ..tools import diff
+from ..tools.access import SUPERVISOR, check_rights
 
 KINDS = [
     ("instructions", "Instructions"),
@@ -360,8 +361,9 @@ class PermanenceChangeRequest(models.Model):
             )
 
     def action_apply(self):
-        """Write the proposed text on the client account or its FAQ, and tell
-        the client."""
+        """Write the proposed text on the client account or its FAQ, or
+        create, change or archive the interlocutor, and tell the client."""
+        check_rights(self, "write", SUPERVISOR)
         self._check_supervisor()
         faq_model = self.env["permanence.faq"]
         for change in self:

@@ -276,18 +276,23 @@ class PermanenceServicePeriod(models.Model):
                 used[month] = used.get(month, 0.0) + hours
         for month, hours in sorted(wanted.items()):
             total = used.get(month, 0.0) + hours
-            if total > allowance + 1e-6:
-                raise UserError(
-                    self.env._(
-                        "Your contract includes %(allowed)s extra covered hours a "
-                        "month; with this period, %(month)s would reach %(total)s "
-                        "hours (%(used)s already planned).",
-                        allowed=f"{allowance:g}",
-                        month=format_date(self.env, month, date_format="MMMM y"),
-                        total=f"{total:.1f}",
-                        used=f"{used.get(month, 0.0):.1f}",
-                    )
+            if total <= allowance + 1e-6:
+                continue
+            allowed_text = f"{allowance:g}"
+            total_text = f"{total:.1f}"
+            used_text = f"{used.get(month, 0.0):.1f}"
+            month_text = format_date(self.env, month, date_format="MMMM y")
+            raise UserError(
+                self.env._(
+                    "Your contract includes %(allowed)s extra covered hours a "
+                    "month; with this period, %(month)s would reach %(total)s "
+                    "hours (%(used)s already planned).",
+                    allowed=allowed_text,
+                    month=month_text,
+                    total=total_text,
+                    used=used_text,
                 )
+            )
 
     # CRUD -------------------------------------------------------------------
 
