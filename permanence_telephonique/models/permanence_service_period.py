@@ -35,9 +35,6 @@ CLIENT_FIELDS = ("client_id", "mode", "reason", "date_from", "date_to", "note")
 # A period asked for from the portal may start this long ago (the time to
 # fill in the form).
 PAST_TOLERANCE = timedelta(minutes=10)
-# pg_advisory_xact_lock key space of the periods (with the client id): two
-# requests of one client are checked against the monthly allowance in turn.
-LOCK_KEY = 7401
 
 
 class PermanenceServicePeriod(models.Model):
@@ -307,22 +304,27 @@ class PermanenceServicePeriod(models.Model):
                 )
                 for vals in vals_list
             ]
-        clients = self.env["permanence.client"].browse(
-            [vals["client_id"] for vals in vals_list if vals.get("client_id")]
-        )
-        self.browse()._lock_clients(clients.ids)
         periods = super().create(vals_list)
         portal_periods = periods.filtered(lambda p: p.source == "portal")
         if portal_periods:
+            portal_periods._serialize_per_client()
             portal_periods._check_contract()
         periods._post_on_client("created")
         return periods
 
-    def _lock_clients(self, client_ids):
-        for client_id in sorted(set(client_ids)):
-            self.env.cr.execute(
-                SQL("SELECT pg_advisory_xact_lock(%s, %s)", LOCK_KEY, client_id)
+    def _serialize_per_client(self):
+        """Two requests of one client at once are checked against the monthly
+        allowance one after the other: each touches its client's row, so the
+        second waits for the first; if the first commits, the second fails
+        with PostgreSQL's serialization error (Odoo's transactions are
+        REPEATABLE READ: it could not see the first period) and Odoo retries
+        it, then it sees the first period."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE permanence_client SET write_date = write_date WHERE id IN %s",
+                tuple(sorted(set(self.client_id.ids))),
             )
+        )
 
     def write(self, vals):
         result = super().write(vals)

@@ -6,7 +6,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..tools import coverage, service_period
-from .common import PermanenceCase
+from .common import CommittedCase, PermanenceCase
 
 PARIS = "Europe/Paris"
 PORTAL = "base.group_portal"
@@ -353,3 +353,99 @@ class TestServicePeriodContract(ServicePeriodFixtures):
             "Service period changed",
             " ".join((self.client.message_ids - before).mapped("body")),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentPeriods(CommittedCase):
+    """Two requests of one client at the same moment, each in its own
+    transaction: neither sees the other's period, so the second is made to
+    wait and fail with PostgreSQL's serialization error (which Odoo
+    retries); retried, it sees the first and is refused for the monthly
+    allowance."""
+
+    def setUp(self):
+        super().setUp()
+
+        def fixture(env):
+            partner = env["res.partner"].create(
+                {"name": "Serrurerie Concurrente", "is_company": True}
+            )
+            client = env["permanence.client"].create(
+                {
+                    "name": "Serrurerie Concurrente",
+                    "code": "CONCSP",
+                    "partner_id": partner.id,
+                    "state": "active",
+                    "tz": PARIS,
+                }
+            )
+            plan = env["permanence.plan"].create(
+                {
+                    "name": "Plan concurrent",
+                    "self_service_allowed": True,
+                    "self_service_max_hours": 4,
+                }
+            )
+            subscription = env["permanence.subscription"].create(
+                {
+                    "client_id": client.id,
+                    "plan_id": plan.id,
+                    "date_start": fields.Date.today() - timedelta(days=30),
+                }
+            )
+            return {
+                "partner": partner.id,
+                "client": client.id,
+                "plan": plan.id,
+                "subscription": subscription.id,
+            }
+
+        self.ids = self.run_in_new_transaction(fixture)
+        self.addCleanup(self.run_in_new_transaction, self.cleanup)
+
+    def cleanup(self, env):
+        client = env["permanence.client"].browse(self.ids["client"])
+        env["permanence.service.period"].search(
+            [("client_id", "=", client.id)]
+        ).unlink()
+        env["permanence.subscription"].browse(self.ids["subscription"]).unlink()
+        client.message_ids.unlink()
+        client.unlink()
+        env["permanence.plan"].browse(self.ids["plan"]).unlink()
+        env["res.partner"].browse(self.ids["partner"]).unlink()
+
+    def test_two_requests_at_the_same_moment(self):
+        month = service_period.next_month(fields.Date.today())
+
+        def ask(day):
+            def create(env):
+                start = service_period.to_utc(
+                    datetime(month.year, month.month, day, 9, 0), PARIS
+                )
+                env["permanence.service.period"].create(
+                    {
+                        "client_id": self.ids["client"],
+                        "source": "portal",
+                        "reason": "leave",
+                        "date_from": start,
+                        "date_to": start + timedelta(hours=3),
+                    }
+                )
+                return "saved"
+
+            return create
+
+        first, second, blocked = self.race(ask(10), ask(11), 20)
+        self.assertEqual(first, "saved")
+        self.assertTrue(blocked, "the second request waited on the first")
+        self.assertEqual(getattr(second, "pgcode", None), "40001", second)
+        # Retried (as Odoo does), it sees the first period
+        with self.assertRaisesRegex(UserError, "includes 4 extra covered hours"):
+            self.run_in_new_transaction(ask(11))
+
+        def count(env):
+            return env["permanence.service.period"].search_count(
+                [("client_id", "=", self.ids["client"])]
+            )
+
+        self.assertEqual(self.run_in_new_transaction(count), 1)
