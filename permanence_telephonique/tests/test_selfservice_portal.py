@@ -246,6 +246,12 @@ class TestInterlocutorChange(SelfServiceHttpCase):
         )
         self.assertIn("sent=1", response.headers["Location"])
         change = self._changes()
+        pending = self.url_open("/my/permanence/instructions").text
+        self.assertRegex(
+            pending,
+            r"o_permanence_pending_change[^<]*>[\s\S]*Change of an interlocutor"
+            r"\s*</span>\s*—\s*Marc Plombier",
+        )
         self.assertEqual(change.interlocutor_id, self.boss_interlocutor)
         self.assertEqual(change.partner_id, self.boss)
         diff = change.with_user(self.supervisor).with_context(lang="en_US")
