@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_date, format_time
+from odoo.tools import SQL, format_date, format_time, formatLang
 
 from ..tools import service_period
 from ..tools.access import SUPERVISOR, check_rights
@@ -275,9 +275,11 @@ class PermanenceServicePeriod(models.Model):
             total = used.get(month, 0.0) + hours
             if total <= allowance + 1e-6:
                 continue
-            allowed_text = f"{allowance:g}"
-            total_text = f"{total:.1f}"
-            used_text = f"{used.get(month, 0.0):.1f}"
+            allowed_text = formatLang(
+                self.env, allowance, digits=0 if allowance == int(allowance) else 1
+            )
+            total_text = formatLang(self.env, total, digits=1)
+            used_text = formatLang(self.env, used.get(month, 0.0), digits=1)
             month_text = format_date(self.env, month, date_format="MMMM y")
             raise UserError(
                 self.env._(
