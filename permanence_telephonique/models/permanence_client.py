@@ -576,6 +576,24 @@ class PermanenceClient(models.Model):
         )
         return period.mode or None
 
+    def _service_period_next(self):
+        """The client's current or next service period, for the portal's
+        overview (the account was found as the user by the caller)."""
+        self.ensure_one()
+        return (
+            self.env["permanence.service.period"]
+            .sudo()
+            .search(
+                [
+                    ("client_id", "=", self.id),
+                    ("state", "=", "confirmed"),
+                    ("date_to", ">", fields.Datetime.now()),
+                ],
+                order="date_from asc, id asc",
+                limit=1,
+            )
+        )
+
     def _is_covered_at(self, when):
         """Whether a call at ``when`` (naive UTC) is inside the contract, a
         service period the client chose for that moment included."""

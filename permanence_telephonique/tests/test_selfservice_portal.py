@@ -114,6 +114,11 @@ class TestServicePortal(SelfServiceHttpCase):
         html = self.url_open(response.headers["Location"]).text
         self.assertIn("o_permanence_service_sent", html)
         self.assertIn("12:00 PM → 2:00 PM", html)
+        # The overview shows the next period
+        html = self.url_open("/my/permanence").text
+        self.assertRegex(
+            html, r"o_permanence_service_next[\s\S]*Upcoming[\s\S]*Lunch break"
+        )
         # Sunday 31 October 2027: clocks go back
         self._post(f"{SERVICE}/add", **self._form("2027-10-31", "09:00", "10:00"))
         period = self._plumber_periods() - period
