@@ -25,6 +25,7 @@
         "security/permanence_emergency_rules.xml",
         "security/permanence_retention_rules.xml",
         "security/permanence_activity_report_rules.xml",
+        "security/permanence_service_period_rules.xml",
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
@@ -41,8 +42,11 @@
         "views/menus.xml",
         "wizards/permanence_invoice_wizard_views.xml",
         "views/permanence_billing_views.xml",
+        "views/permanence_service_period_views.xml",
         "views/permanence_billing_portal_templates.xml",
         "views/portal_templates.xml",
+        "views/portal_service_templates.xml",
+        "views/portal_interlocutor_templates.xml",
         "views/permanence_oncall_views.xml",
         "views/permanence_emergency_views.xml",
         "views/permanence_emergency_portal_templates.xml",
@@ -61,6 +65,7 @@
         "demo/permanence_billing_demo.xml",
         "demo/permanence_activity_demo.xml",
         "demo/permanence_activity_report_demo.xml",
+        "demo/permanence_selfservice_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -4,3 +4,4 @@ from . import emergency_portal
 from . import billing_portal
 from . import web
 from . import report_portal
+from . import service_portal

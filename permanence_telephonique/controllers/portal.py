@@ -661,6 +661,10 @@ class PermanencePortal(CustomerPortal):
             clients,
             "permanence_instructions",
             faqs=request.env["permanence.faq"].search([("client_id", "=", client.id)]),
+            # Found as the user; sudo only to show their phones and emails.
+            interlocutors=request.env["permanence.interlocutor"]
+            .search([("client_id", "=", client.id)])
+            .sudo(),
             instructions_text=html2plaintext(client.instructions or ""),
             pending_changes=change_model.search(
                 [("client_id", "=", client.id), ("state", "=", "new")]
@@ -694,6 +698,8 @@ class PermanencePortal(CustomerPortal):
         if not client or not client_id:
             return request.redirect("/my")
         url = f"/my/permanence/instructions?client_id={client.id}"
+        if kind == "interlocutor":
+            return self._permanence_propose_interlocutor(client, url, kw)
         if not (proposed_text or "").strip():
             return request.redirect(url + "&error=empty")
         vals = {
@@ -711,11 +717,49 @@ class PermanencePortal(CustomerPortal):
                 return request.redirect("/my")
             vals["faq_id"] = faq.id
         try:
-            request.env["permanence.change.request"].create(vals)
+            with request.env.cr.savepoint():
+                request.env["permanence.change.request"].create(vals)
         except AccessError:
             return request.redirect("/my")
         except ValidationError:
             return request.redirect(url + "&error=question")
+        return request.redirect(url + "&sent=1")
+
+    def _permanence_propose_interlocutor(self, client, url, kw):
+        """A new interlocutor, a change of one or its removal, proposed for
+        ``client``: the interlocutor is looked for as the user among this
+        client's, anything else redirects to /my and creates nothing."""
+        action = kw.get("interlocutor_action")
+        if action not in ("create", "update", "archive"):
+            return request.redirect("/my")
+        vals = {
+            "client_id": client.id,
+            "kind": "interlocutor",
+            "interlocutor_action": action,
+        }
+        if action != "create":
+            raw = kw.get("interlocutor_id") or ""
+            wanted = int(raw) if raw.isdigit() else 0
+            interlocutor = request.env["permanence.interlocutor"]
+            if 0 < wanted < MAX_ID:
+                interlocutor = interlocutor.search(
+                    [("id", "=", wanted), ("client_id", "=", client.id)]
+                )
+            if not interlocutor:
+                return request.redirect("/my")
+            vals["interlocutor_id"] = interlocutor.id
+        if action != "archive":
+            for key in ("name", "phone", "mobile", "email", "role", "transfer_number"):
+                vals[f"proposed_{key}"] = (kw.get(key) or "").strip()[:200] or False
+            for key in ("receives_messages", "transfer_allowed"):
+                vals[f"proposed_{key}"] = bool(kw.get(key))
+        try:
+            with request.env.cr.savepoint():
+                request.env["permanence.change.request"].create(vals)
+        except AccessError:
+            return request.redirect("/my")
+        except ValidationError:
+            return request.redirect(url + "&error=interlocutor")
         return request.redirect(url + "&sent=1")
 
     # Statistics -------------------------------------------------------------

@@ -20,6 +20,7 @@ from . import permanence_sms_outbox
 from . import permanence_message_delivery
 from . import permanence_message_attempt
 from . import permanence_change_request
+from . import permanence_service_period
 from . import permanence_oncall_rota
 from . import permanence_oncall_member
 from . import permanence_oncall_override

@@ -180,6 +180,13 @@ class PermanenceClient(models.Model):
         string="Emergency protocols",
     )
     # Coverage
+    service_period_ids = fields.One2many(
+        comodel_name="permanence.service.period",
+        inverse_name="client_id",
+        string="Service periods",
+        help="Periods the client switched the service on or off (lunch break, "
+        "leave, unplanned absence).",
+    )
     coverage_mode = fields.Selection(
         selection=COVERAGE_MODES, default="business_hours", required=True
     )
@@ -599,9 +606,51 @@ class PermanenceClient(models.Model):
         )[False]
         return bool(list(intervals))
 
-    def _is_covered_at(self, when):
-        """Whether a call at ``when`` (naive UTC) is inside the contract."""
+    def _service_at(self, when):
+        """``on``/``off`` when a service period of the client (switched on or
+        off by the client for a while) holds at ``when`` (naive UTC), else
+        None. Read as superuser: it decides coverage for whoever asks."""
         self.ensure_one()
+        period = (
+            self.env["permanence.service.period"]
+            .sudo()
+            .search(
+                [
+                    ("client_id", "=", self.id),
+                    ("state", "=", "confirmed"),
+                    ("date_from", "<=", when),
+                    ("date_to", ">", when),
+                ],
+                limit=1,
+            )
+        )
+        return period.mode or None
+
+    def _service_period_next(self):
+        """The client's current or next service period, for the portal's
+        overview (the account was found as the user by the caller)."""
+        self.ensure_one()
+        return (
+            self.env["permanence.service.period"]
+            .sudo()
+            .search(
+                [
+                    ("client_id", "=", self.id),
+                    ("state", "=", "confirmed"),
+                    ("date_to", ">", fields.Datetime.now()),
+                ],
+                order="date_from asc, id asc",
+                limit=1,
+            )
+        )
+
+    def _is_covered_at(self, when):
+        """Whether a call at ``when`` (naive UTC) is inside the contract, a
+        service period the client chose for that moment included."""
+        self.ensure_one()
+        service = self._service_at(when)
+        if service:
+            return coverage.is_covered(self.coverage_mode, None, service=service)
         return coverage.is_covered(self.coverage_mode, self._is_in_business_hours(when))
 
     def _own_partners(self, partners):

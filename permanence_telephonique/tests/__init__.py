@@ -27,3 +27,6 @@ from . import test_portal_language
 from . import test_activity_report
 from . import test_portal_analytics
 from . import test_portal_analytics_tour
+from . import test_service_period
+from . import test_selfservice_portal
+from . import test_selfservice_tour

@@ -9,3 +9,4 @@ from . import diff
 from . import retention
 from . import activity
 from . import periods
+from . import service_period
