@@ -23,6 +23,8 @@
         "views/permanence_call_views.xml",
         "views/permanence_message_views.xml",
         "views/res_users_views.xml",
+        "views/permanence_presence_log_views.xml",
+        "views/permanence_operator_report_views.xml",
         "views/menus.xml",
     ],
     "demo": ["demo/permanence_voip_demo.xml"],
@@ -33,6 +35,8 @@
             "permanence_voip/static/src/xml/phone_field_dial.xml",
             "permanence_voip/static/src/js/presence_systray.js",
             "permanence_voip/static/src/xml/presence_systray.xml",
+            "permanence_voip/static/src/js/queue_panel.js",
+            "permanence_voip/static/src/xml/queue_panel.xml",
         ],
         "web.assets_tests": [
             "permanence_voip/static/src/js/tours/*.js",

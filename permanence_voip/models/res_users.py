@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.permanence_telephonique.tools.access import OPERATOR, check_rights
 
@@ -73,9 +74,45 @@ class ResUsers(models.Model):
         now = fields.Datetime.now()
         for vals in vals_list:
             vals.setdefault("permanence_presence_since", now)
-        return super().create(vals_list)
+        users = super().create(vals_list)
+        self.env["permanence.presence.log"]._record(
+            users.filtered(lambda u: u._permanence_is_operator())
+        )
+        return users
+
+    def _permanence_is_operator(self):
+        self.ensure_one()
+        return not self.share and self._has_group(OPERATOR)
 
     def write(self, vals):
+        if not {"permanence_presence", "permanence_pause_reason"} & set(vals):
+            return super().write(vals)
+        before = {
+            user.id: (user.permanence_presence, user.permanence_pause_reason)
+            for user in self.sudo()
+        }
+        res = self._permanence_write_presence(vals)
+        changed = self.sudo().filtered(
+            lambda u: (
+                before[u.id] != (u.permanence_presence, u.permanence_pause_reason)
+                and u._permanence_is_operator()
+            )
+        )
+        self.env["permanence.presence.log"]._record(changed)
+        for user in changed:
+            # The operator's own screens (the status control) follow.
+            user._bus_send(
+                "permanence_voip/presence",
+                {
+                    "operator": True,
+                    "presence": user.permanence_presence,
+                    "reason": user.permanence_pause_reason or False,
+                    "seconds": 0,
+                },
+            )
+        return res
+
+    def _permanence_write_presence(self, vals):
         if "permanence_presence" in vals:
             # Time in state starts again only when the state changes.
             changing = self.filtered(
@@ -85,17 +122,63 @@ class ResUsers(models.Model):
                 vals = dict(vals, permanence_pause_reason=False)
             if changing and changing != self:
                 res = super(ResUsers, self - changing).write(vals)
-                return res and changing.write(vals)
+                return res and changing._permanence_write_presence(vals)
             if changing:
                 vals = dict(vals, permanence_presence_since=fields.Datetime.now())
         return super().write(vals)
 
-    def _permanence_set_presence(self, presence):
+    def _permanence_set_presence(self, presence, reason=False):
         self.ensure_one()
         if self != self.env.user:
             self.check_access("write")
-        self.sudo().permanence_presence = presence
+        vals = {"permanence_presence": presence}
+        if presence == "pause":
+            vals["permanence_pause_reason"] = reason or "break"
+        self.sudo().write(vals)
         return True
+
+    def _update_last_login(self):
+        """An operator who logs in is available (unless already on the
+        floor: a second screen does not end a break)."""
+        res = super()._update_last_login()
+        user = self.env.user
+        if (
+            user._permanence_is_operator()
+            and user.sudo().permanence_presence == "offline"
+        ):
+            user.sudo().permanence_presence = "available"
+        return res
+
+    def _permanence_logout(self):
+        """The operator left the floor: offline."""
+        for user in self.sudo():
+            if user._permanence_is_operator():
+                user.permanence_presence = "offline"
+
+    @api.model
+    def permanence_presence_status(self):
+        """What the status control shows: the current user's state, since
+        when (seconds ago, by the server's clock) and the break reason,
+        with the labels of the states and reasons."""
+        user = self.env.user
+        if not user._permanence_is_operator():
+            return {"operator": False}
+        user = user.sudo()
+        since = user.permanence_presence_since
+        return {
+            "operator": True,
+            "presence": user.permanence_presence,
+            "reason": user.permanence_pause_reason or False,
+            "seconds": int((fields.Datetime.now() - since).total_seconds())
+            if since
+            else 0,
+            "presences": self._fields["permanence_presence"]._description_selection(
+                self.env
+            ),
+            "reasons": self._fields["permanence_pause_reason"]._description_selection(
+                self.env
+            ),
+        }
 
     def action_permanence_available(self):
         check_rights(self.env.user, "read", OPERATOR)
@@ -105,6 +188,8 @@ class ResUsers(models.Model):
         check_rights(self.env.user, "read", OPERATOR)
         return self._permanence_set_presence("busy")
 
-    def action_permanence_pause(self):
+    def action_permanence_pause(self, reason=False):
         check_rights(self.env.user, "read", OPERATOR)
-        return self._permanence_set_presence("pause")
+        if reason and reason not in dict(PAUSE_REASONS):
+            raise UserError(_("Unknown break reason: %s", reason))
+        return self._permanence_set_presence("pause", reason)
