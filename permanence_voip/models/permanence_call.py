@@ -400,6 +400,7 @@ class PermanenceCall(models.Model):
             raise UserError(_("You may not take the calls of this client."))
         # One operator takes the call: the row is locked until commit; a
         # second operator clicking at the same moment is told at once.
+        self.flush_recordset(["user_id", "state"])
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(

@@ -74,9 +74,11 @@ class PermanencePresenceLog(models.Model):
             return self.browse()
         when = when or fields.Datetime.now()
         Log = self.sudo()
-        Log.search([("user_id", "in", users.ids), ("date_to", "=", False)]).write(
-            {"date_to": when}
-        )
+        current = Log.search([("user_id", "in", users.ids), ("date_to", "=", False)])
+        current.write({"date_to": when})
+        # Closed in the database before the new rows open (one open row
+        # per operator: a unique index).
+        current.flush_recordset(["date_to"])
         return Log.create(
             [
                 {

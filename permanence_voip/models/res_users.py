@@ -91,7 +91,12 @@ class ResUsers(models.Model):
             user.id: (user.permanence_presence, user.permanence_pause_reason)
             for user in self.sudo()
         }
-        res = self._permanence_write_presence(vals)
+        users = self
+        if self == self.env.user and set(vals) <= set(self.SELF_WRITEABLE_FIELDS):
+            # Operators set their own state: the time in state that comes
+            # with it is written for them.
+            users = self.sudo()
+        res = users._permanence_write_presence(vals)
         changed = self.sudo().filtered(
             lambda u: (
                 before[u.id] != (u.permanence_presence, u.permanence_pause_reason)

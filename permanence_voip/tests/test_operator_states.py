@@ -157,15 +157,13 @@ class TestPresenceLog(FloorMixin, VoipCase):
 
     def test_durations(self):
         Log = self.env["permanence.presence.log"]
+        Log.sudo().search([("user_id", "=", self.operator.id)]).unlink()
         start = fields.Datetime.now() - timedelta(hours=2)
-        Log._record(self.operator, when=start)
-        self.operator.sudo().permanence_presence = "pause"
-        Log.search(
-            [("user_id", "=", self.operator.id), ("date_to", "=", False)]
-        ).date_from = start + timedelta(seconds=90)
-        Log._record(self.operator, when=start + timedelta(seconds=390))
-        rows = self.log(self.operator).filtered(lambda r: r.date_from >= start)
+        for offset in (0, 90, 390):
+            Log._record(self.operator, when=start + timedelta(seconds=offset))
+        rows = self.log(self.operator)
         self.assertEqual(rows.mapped("duration"), [90, 300, 0])
+        self.assertEqual(rows[0].date_to, start + timedelta(seconds=90))
         self.assertFalse(rows[-1].date_to)
 
     def test_pause_reason_must_be_known(self):
@@ -205,14 +203,17 @@ class TestQueue(FloorMixin, StandInMixin, VoipCase, HttpCase):
     PBX to put it through."""
 
     def ring(self, client, seconds_ago, **vals):
-        return self.new_call(
-            client,
-            state="ringing",
-            direction="inbound",
-            date_start=fields.Datetime.now() - timedelta(seconds=seconds_ago),
-            caller_number_raw="06 11 22 33 44",
+        """A call ringing for ``seconds_ago``, as the PBX creates it (no
+        operator yet)."""
+        values = {
+            "state": "ringing",
+            "direction": "inbound",
+            "user_id": False,
+            "date_start": fields.Datetime.now() - timedelta(seconds=seconds_ago),
+            "caller_number_raw": "06 11 22 33 44",
             **vals,
-        )
+        }
+        return self.new_call(client, **values)
 
     def queue(self, user):
         return [
@@ -299,7 +300,12 @@ class TestQueue(FloorMixin, StandInMixin, VoipCase, HttpCase):
         call = self.ring(
             self.client, 20, external_id="1709370000.8", pbx_id=self.pbx.id
         )
-        with self.assertRaisesRegex(UserError, "did not do it"):
+        # The request's transaction is rolled back on the error: so is the
+        # savepoint here.
+        with (
+            self.assertRaisesRegex(UserError, "did not do it"),
+            self.env.cr.savepoint(),
+        ):
             call.with_user(self.operator).action_voip_take()
         call.invalidate_recordset()
         self.assertEqual((call.user_id, call.state), (self.env["res.users"], "ringing"))

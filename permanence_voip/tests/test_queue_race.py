@@ -40,6 +40,7 @@ class TestTakeTheSameCall(CommittedCase):
                     "client_id": client.id,
                     "state": "ringing",
                     "direction": "inbound",
+                    "user_id": False,
                 }
             )
             return {

@@ -109,8 +109,12 @@ class TestScreenPop(VoipCase):
         self.assertIn(self.paused, closed)
         self.assertNotIn(self.other_operator, closed)
         payloads = [
-            json.loads(note.message)["payload"]
-            for note in self.env["bus.bus"].sudo().search([])
+            message["payload"]
+            for message in (
+                json.loads(note.message)
+                for note in self.env["bus.bus"].sudo().search([])
+            )
+            if message["type"] == "permanence_voip/close"
         ]
         self.assertTrue(payloads)
         for payload in payloads:
