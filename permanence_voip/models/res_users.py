@@ -119,9 +119,17 @@ class ResUsers(models.Model):
 
     def _permanence_write_presence(self, vals):
         if "permanence_presence" in vals:
-            # Time in state starts again only when the state changes.
+            # Time in state starts again only when the state (or the break
+            # reason) changes, as the presence log does.
             changing = self.filtered(
-                lambda u: u.permanence_presence != vals["permanence_presence"]
+                lambda u: (
+                    u.permanence_presence != vals["permanence_presence"]
+                    or (
+                        "permanence_pause_reason" in vals
+                        and u.permanence_pause_reason
+                        != (vals["permanence_pause_reason"] or False)
+                    )
+                )
             )
             if vals["permanence_presence"] != "pause":
                 vals = dict(vals, permanence_pause_reason=False)

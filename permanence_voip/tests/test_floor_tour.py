@@ -37,6 +37,7 @@ class TestFloorTour(VoipCase, FrenchHttpCase):
             self.client,
             state="ringing",
             direction="inbound",
+            user_id=False,
             date_start=fields.Datetime.now() - timedelta(seconds=25),
             caller_number_raw="06 12 34 56 78",
             caller_name="Jeanne Appelante",

@@ -57,12 +57,7 @@ registry.category("web_tour.tours").add("permanence_voip_floor", {
         },
         {
             content: "The sheet is the taken call's",
-            trigger: ".o_form_view .o_field_widget[name=client_id]:contains(Plomberie Test), .o_form_view .o_field_widget[name=client_id] input",
-            run() {
-                if (!/\/\d+$/.test(window.location.pathname)) {
-                    throw new Error("the console is not on a saved call");
-                }
-            },
+            trigger: ".o_breadcrumb .active:contains(APP/):not(:contains(Nouveau))",
         },
         {
             content: "No error on screen",
