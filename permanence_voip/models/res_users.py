@@ -174,6 +174,7 @@ class ResUsers(models.Model):
         when (seconds ago, by the server's clock) and the break reason,
         with the labels of the states and reasons."""
         user = self.env.user
+        check_rights(user, "read")
         if not user._permanence_is_operator():
             return {"operator": False}
         user = user.sudo()

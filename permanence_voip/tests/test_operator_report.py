@@ -200,3 +200,38 @@ class TestOperatorReport(VoipCase, HttpCase):
             [[], ["calls_handled:sum"], []],
         )
         self.assertEqual(result["result"][0]["calls_handled"], 4)
+
+
+@tagged("post_install", "-at_install")
+class TestOperatorReportDemo(VoipCase):
+    """After a fresh install with demo data, claire's figures are there: she
+    can walk to "My figures" and see her days."""
+
+    def test_demo_operator_has_figures(self):
+        claire = self.env.ref(
+            "permanence_telephonique.user_operator_claire", raise_if_not_found=False
+        )
+        if not claire or not self.env.ref(
+            "permanence_voip.pbx_demo", raise_if_not_found=False
+        ):
+            self.skipTest("installed without demo data")
+        rows = (
+            self.env["permanence.operator.report"]
+            .with_user(claire)
+            .search([("user_id", "=", claire.id)])
+        )
+        self.assertGreater(len(rows), 15, "a row per working day of the demo")
+        [(hours, calls, wrapup)] = (
+            self.env["permanence.operator.report"]
+            .with_user(claire)
+            ._read_group(
+                [], [], ["hours_logged:sum", "calls_handled:sum", "wrapup_avg:avg"]
+            )
+        )
+        self.assertGreater(hours, 100)
+        self.assertGreater(calls, 0)
+        self.assertGreater(wrapup, 0)
+        self.assertEqual(
+            self.env["permanence.operator.report"].with_user(claire).search([]).user_id,
+            claire,
+        )
