@@ -25,6 +25,7 @@
         "views/permanence_interlocutor_views.xml",
         "views/permanence_appointment_booking_views.xml",
         "views/portal_templates.xml",
+        "views/permanence_activity_report_templates.xml",
         "views/menus.xml",
     ],
     "demo": ["demo/permanence_agenda_demo.xml"],

@@ -8,3 +8,4 @@ from . import permanence_interlocutor
 from . import permanence_demo
 from . import permanence_retention
 from . import res_partner
+from . import permanence_activity_report

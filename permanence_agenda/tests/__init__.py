@@ -12,3 +12,4 @@ from . import test_localised_dates
 from . import test_console_context
 from . import test_retention
 from . import test_side_doors
+from . import test_activity_report

@@ -20,6 +20,7 @@ from . import permanence_sms_outbox
 from . import permanence_message_delivery
 from . import permanence_message_attempt
 from . import permanence_change_request
+from . import permanence_service_period
 from . import permanence_oncall_rota
 from . import permanence_oncall_member
 from . import permanence_oncall_override
@@ -39,6 +40,7 @@ from . import permanence_retention
 from . import permanence_retention_run
 from . import permanence_access_log
 from . import permanence_privacy_request
+from . import permanence_activity_report
 from . import mail_followers
 from . import mail_notification
 from . import mail_message

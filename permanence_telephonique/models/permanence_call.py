@@ -423,7 +423,14 @@ class PermanenceCall(models.Model):
             call.partner_candidate_ids = candidates
             call.partner_candidate_count = len(candidates)
 
-    @api.depends("date_start", "date_answer", "date_end", "outcome", "service_target")
+    @api.depends(
+        "direction",
+        "date_start",
+        "date_answer",
+        "date_end",
+        "outcome",
+        "service_target",
+    )
     def _compute_durations(self):
         for call in self:
             start, answer, end = call.date_start, call.date_answer, call.date_end
@@ -483,6 +490,7 @@ class PermanenceCall(models.Model):
     def _read_group_select(self, aggregate_spec, query):
         name = self._figure_of_spec(aggregate_spec)
         if name:
+            self.flush_model(figures.COLUMNS)
             return figures.aggregate(name, self._table)
         return super()._read_group_select(aggregate_spec, query)
 

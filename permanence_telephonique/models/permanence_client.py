@@ -180,6 +180,13 @@ class PermanenceClient(models.Model):
         string="Emergency protocols",
     )
     # Coverage
+    service_period_ids = fields.One2many(
+        comodel_name="permanence.service.period",
+        inverse_name="client_id",
+        string="Service periods",
+        help="Periods the client switched the service on or off (lunch break, "
+        "leave, unplanned absence).",
+    )
     coverage_mode = fields.Selection(
         selection=COVERAGE_MODES, default="business_hours", required=True
     )
@@ -263,6 +270,21 @@ class PermanenceClient(models.Model):
     )
     usage_percent = fields.Float(
         string="Package used (%)", compute="_compute_usage_summary"
+    )
+    # Monthly activity report (permanence.activity.report)
+    activity_report_recipient_ids = fields.Many2many(
+        comodel_name="res.partner",
+        relation="permanence_client_activity_report_partner_rel",
+        column1="client_id",
+        column2="partner_id",
+        string="Monthly report recipients",
+        help="Who receives the monthly activity report by email.",
+    )
+    activity_report_ids = fields.One2many(
+        comodel_name="permanence.activity.report",
+        inverse_name="client_id",
+        string="Monthly reports",
+        groups="permanence_telephonique.group_permanence_supervisor",
     )
     # Retention (CNIL): how long personal data is kept, in months (0: forever)
     retention_call_months = fields.Integer(
@@ -526,6 +548,27 @@ class PermanenceClient(models.Model):
                 body=client.env._("The daily digest could not be sent: %s", error)
             )
 
+    def _activity_report_set_aside(self, error):
+        """The monthly report of these clients failed (called apart from the
+        batch): say so on the account; the next run tries again."""
+        for client in self:
+            client.message_post(
+                body=client.env._("The monthly activity report failed: %s", error)
+            )
+
+    def action_permanence_activity_report(self):
+        """Open the wizard regenerating the report of a chosen month."""
+        check_rights(self, "write", SUPERVISOR)
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Monthly report"),
+            "res_model": "permanence.activity.report.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_client_id": self.id},
+        }
+
     def _digest_since(self):
         return self.env.context.get(
             "permanence_digest_since"
@@ -563,9 +606,51 @@ class PermanenceClient(models.Model):
         )[False]
         return bool(list(intervals))
 
-    def _is_covered_at(self, when):
-        """Whether a call at ``when`` (naive UTC) is inside the contract."""
+    def _service_at(self, when):
+        """``on``/``off`` when a service period of the client (switched on or
+        off by the client for a while) holds at ``when`` (naive UTC), else
+        None. Read as superuser: it decides coverage for whoever asks."""
         self.ensure_one()
+        period = (
+            self.env["permanence.service.period"]
+            .sudo()
+            .search(
+                [
+                    ("client_id", "=", self.id),
+                    ("state", "=", "confirmed"),
+                    ("date_from", "<=", when),
+                    ("date_to", ">", when),
+                ],
+                limit=1,
+            )
+        )
+        return period.mode or None
+
+    def _service_period_next(self):
+        """The client's current or next service period, for the portal's
+        overview (the account was found as the user by the caller)."""
+        self.ensure_one()
+        return (
+            self.env["permanence.service.period"]
+            .sudo()
+            .search(
+                [
+                    ("client_id", "=", self.id),
+                    ("state", "=", "confirmed"),
+                    ("date_to", ">", fields.Datetime.now()),
+                ],
+                order="date_from asc, id asc",
+                limit=1,
+            )
+        )
+
+    def _is_covered_at(self, when):
+        """Whether a call at ``when`` (naive UTC) is inside the contract, a
+        service period the client chose for that moment included."""
+        self.ensure_one()
+        service = self._service_at(when)
+        if service:
+            return coverage.is_covered(self.coverage_mode, None, service=service)
         return coverage.is_covered(self.coverage_mode, self._is_in_business_hours(when))
 
     def _own_partners(self, partners):

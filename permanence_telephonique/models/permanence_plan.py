@@ -122,6 +122,23 @@ class PermanencePlan(models.Model):
         string="Subscriptions",
     )
     subscription_count = fields.Integer(compute="_compute_subscription_count")
+    # Self-service: what the client may do from the portal
+    self_service_allowed = fields.Boolean(
+        string="Client switches the service on/off",
+        help="The client may switch the service on or off for a period from "
+        "the portal (lunch break, leave, unplanned absence).",
+    )
+    self_service_max_hours = fields.Float(
+        string="Extra covered hours a month",
+        digits=(16, 1),
+        help="Most hours of periods switched on by the client in one month "
+        "(in the client's time zone). 0: no limit.",
+    )
+    self_service_notice_hours = fields.Integer(
+        string="Minimum notice (hours)",
+        help="How long before its start a period must be asked for, except "
+        "an unplanned absence. 0: none.",
+    )
 
     _sql_constraints = [
         (
@@ -135,6 +152,12 @@ class PermanencePlan(models.Model):
             "AND COALESCE(free_under_seconds, 0) >= 0 "
             "AND COALESCE(wrap_up_seconds, 0) >= 0)",
             "Included units, free and wrap-up seconds cannot be negative.",
+        ),
+        (
+            "self_service_positive",
+            "CHECK(COALESCE(self_service_max_hours, 0) >= 0 "
+            "AND COALESCE(self_service_notice_hours, 0) >= 0)",
+            "Self-service hours and notice cannot be negative.",
         ),
     ]
 

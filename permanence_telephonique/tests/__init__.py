@@ -24,3 +24,9 @@ from . import test_side_doors
 from . import test_click_everywhere
 from . import test_supervisor_tour
 from . import test_portal_language
+from . import test_activity_report
+from . import test_portal_analytics
+from . import test_portal_analytics_tour
+from . import test_service_period
+from . import test_selfservice_portal
+from . import test_selfservice_tour

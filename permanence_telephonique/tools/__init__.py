@@ -7,3 +7,6 @@ from . import emergency
 from . import context
 from . import diff
 from . import retention
+from . import activity
+from . import periods
+from . import service_period

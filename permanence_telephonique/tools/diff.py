@@ -19,3 +19,24 @@ def line_changes(before, after):
         for line in difflib.ndiff(old, new)
         if line[0] in (ADDED, REMOVED, KEPT)
     ]
+
+
+def _comparable(value):
+    if isinstance(value, str):
+        return value.strip()
+    return value or ""
+
+
+def value_changes(before, after, keys):
+    """``[(key, old, new, changed)]`` for each of ``keys`` of the mappings
+    ``before`` and ``after`` (a field's current and proposed values); empty
+    values (None, False, "") are the same, text is compared trimmed."""
+    return [
+        (
+            key,
+            before.get(key),
+            after.get(key),
+            _comparable(before.get(key)) != _comparable(after.get(key)),
+        )
+        for key in keys
+    ]

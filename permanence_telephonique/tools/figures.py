@@ -76,6 +76,16 @@ def _share(part, alias):
     return SQL("ROUND(100.0 * %s / %s, 1)", part, _closed(alias))
 
 
+# Columns the figures read (to flush before querying).
+COLUMNS = (
+    "direction",
+    "date_answer",
+    "outcome",
+    "wait_duration",
+    "service_target",
+    "talk_duration",
+)
+
 # name -> SQL aggregate over the calls of a group, given the table alias
 AGGREGATES = {
     "offered": lambda a: _count(inbound(a)),

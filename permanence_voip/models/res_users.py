@@ -58,16 +58,11 @@ class ResUsers(models.Model):
         return super().SELF_READABLE_FIELDS + [
             "permanence_extension",
             "permanence_presence",
-            "permanence_presence_since",
-            "permanence_pause_reason",
         ]
 
     @property
     def SELF_WRITEABLE_FIELDS(self):
-        return super().SELF_WRITEABLE_FIELDS + [
-            "permanence_presence",
-            "permanence_pause_reason",
-        ]
+        return super().SELF_WRITEABLE_FIELDS + ["permanence_presence"]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -91,12 +86,7 @@ class ResUsers(models.Model):
             user.id: (user.permanence_presence, user.permanence_pause_reason)
             for user in self.sudo()
         }
-        users = self
-        if self == self.env.user and set(vals) <= set(self.SELF_WRITEABLE_FIELDS):
-            # Operators set their own state: the time in state that comes
-            # with it is written for them.
-            users = self.sudo()
-        res = users._permanence_write_presence(vals)
+        res = self._permanence_write_presence(vals)
         changed = self.sudo().filtered(
             lambda u: (
                 before[u.id] != (u.permanence_presence, u.permanence_pause_reason)
@@ -118,6 +108,7 @@ class ResUsers(models.Model):
         return res
 
     def _permanence_write_presence(self, vals):
+        changing = self.browse()
         if "permanence_presence" in vals:
             # Time in state starts again only when the state (or the break
             # reason) changes, as the presence log does.
@@ -131,14 +122,14 @@ class ResUsers(models.Model):
                     )
                 )
             )
+        res = super().write(vals)
+        if changing:
+            # Not fields users write themselves: set by the system.
+            system = {"permanence_presence_since": fields.Datetime.now()}
             if vals["permanence_presence"] != "pause":
-                vals = dict(vals, permanence_pause_reason=False)
-            if changing and changing != self:
-                res = super(ResUsers, self - changing).write(vals)
-                return res and changing._permanence_write_presence(vals)
-            if changing:
-                vals = dict(vals, permanence_presence_since=fields.Datetime.now())
-        return super().write(vals)
+                system["permanence_pause_reason"] = False
+            super(ResUsers, changing.sudo()).write(system)
+        return res
 
     def _permanence_set_presence(self, presence, reason=False):
         self.ensure_one()

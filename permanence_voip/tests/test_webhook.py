@@ -65,7 +65,7 @@ class TestWebhook(VoipHttpMixin, VoipCase, HttpCase):
         self.assertEqual(call.state, "ongoing")
         self.assertEqual(call.user_id, self.operator)
         self.assertEqual(call.ring_duration, 12)
-        self.assertTrue(call.answered_in_20s)
+        self.assertTrue(call.answered_in_target)
         self.assertEqual(self.operator.permanence_presence, "busy")
         response = self.post(
             self.event(
@@ -138,7 +138,10 @@ class TestWebhook(VoipHttpMixin, VoipCase, HttpCase):
         call = self.calls()
         self.assertEqual((call.state, call.outcome), ("done", "abandoned"))
         self.assertFalse(call.date_answer)
-        self.assertFalse(call.answered_in_20s)
+        self.assertFalse(call.answered_in_target)
+        # The caller waited 30 s before hanging up: kept, not 0
+        self.assertEqual(call.wait_duration, 30)
+        self.assertEqual(call.ring_duration, 0)
 
     # Replays and order -----------------------------------------------------
 
@@ -164,6 +167,7 @@ class TestWebhook(VoipHttpMixin, VoipCase, HttpCase):
         self.assertEqual(call.state, "ongoing")
         self.assertFalse(call.outcome)
         self.assertEqual(call.ring_duration, 10)
+        self.assertEqual(call.wait_duration, 10)
         self.assertEqual(call.talk_duration, 110)
 
     def test_answered_without_ringing(self):
