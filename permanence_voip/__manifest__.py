@@ -17,6 +17,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/permanence_voip_rules.xml",
+        "data/ir_cron_data.xml",
         "wizards/permanence_voip_cdr_import_views.xml",
         "views/permanence_voip_pbx_views.xml",
         "views/permanence_voip_event_views.xml",

@@ -1,7 +1,16 @@
+import logging
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.permanence_telephonique.tools.access import OPERATOR, check_rights
+
+_logger = logging.getLogger(__name__)
+
+# An operator with no open screen (no bus connection: Odoo's presence says
+# offline) for this long, available or on a break, has left the floor.
+OFFLINE_AFTER_MINUTES = 10
 
 # An operator's state on the floor. Only available operators get incoming
 # calls on their screen; wrap-up is the time from the hang-up to the call
@@ -158,6 +167,29 @@ class ResUsers(models.Model):
         for user in self.sudo():
             if user._permanence_is_operator():
                 user.permanence_presence = "offline"
+
+    @api.model
+    def _cron_permanence_offline(self):
+        """Operators who closed every screen without logging out (no bus
+        connection for a while) are offline. Not on a call or in wrap-up:
+        the PBX and the call sheet end those."""
+        limit = fields.Datetime.now() - timedelta(minutes=OFFLINE_AFTER_MINUTES)
+        users = self.sudo().search(
+            [
+                ("share", "=", False),
+                ("groups_id", "in", self.env.ref(OPERATOR).ids),
+                ("permanence_presence", "in", ("available", "pause")),
+                ("permanence_presence_since", "<", limit),
+            ]
+        )
+        batch = self.env["permanence.batch"]
+        for user in users.filtered(lambda u: u.im_status == "offline"):
+            with batch._row("_permanence_offline_set_aside", user):
+                user.permanence_presence = "offline"
+        return True
+
+    def _permanence_offline_set_aside(self, error):
+        _logger.warning("presence of user %s not set offline: %s", self.id, error)
 
     @api.model
     def permanence_presence_status(self):

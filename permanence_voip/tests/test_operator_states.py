@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
+from .common import OPERATOR as OPERATOR_GROUP
 from .common import StandInMixin, VoipCase, VoipHttpMixin, new_test_user
 
 
@@ -309,3 +310,35 @@ class TestQueue(FloorMixin, StandInMixin, VoipCase, HttpCase):
             call.with_user(self.operator).action_voip_take()
         call.invalidate_recordset()
         self.assertEqual((call.user_id, call.state), (self.env["res.users"], "ringing"))
+
+
+@tagged("post_install", "-at_install")
+class TestGoneOffline(FloorMixin, VoipCase):
+    """An operator who closed every screen without logging out (no bus
+    connection: Odoo's presence is offline) is offline after a while."""
+
+    def age(self, user, presence, minutes):
+        user.permanence_presence = presence
+        user.sudo().write(
+            {
+                "permanence_presence_since": fields.Datetime.now()
+                - timedelta(minutes=minutes)
+            }
+        )
+
+    def test_no_screen_for_a_while_is_offline(self):
+        self.env["bus.presence"].sudo().search([]).unlink()
+        self.age(self.operator, "available", 30)
+        self.age(self.allowed_operator, "busy", 30)
+        self.age(self.supervisor, "pause", 2)
+        online = new_test_user(self.env, "pt_online", groups=OPERATOR_GROUP)
+        self.age(online, "available", 30)
+        self.env["bus.presence"].sudo().create(
+            {"user_id": online.id, "status": "online"}
+        )
+        self.env["res.users"]._cron_permanence_offline()
+        self.assertEqual(self.operator.permanence_presence, "offline")
+        self.assertEqual(self.log(self.operator)[-1].state, "offline")
+        self.assertEqual(self.allowed_operator.permanence_presence, "busy")
+        self.assertEqual(self.supervisor.permanence_presence, "pause")
+        self.assertEqual(online.permanence_presence, "available")
