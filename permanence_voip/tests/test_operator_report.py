@@ -169,7 +169,7 @@ class TestOperatorReport(VoipCase, HttpCase):
         foreign = self.rows().filtered(lambda r: r.user_id == self.allowed_operator)
         self.authenticate("pt_operator", "pt_operator")
 
-        def call_kw(method, args, kwargs=None):
+        def call_kw(method, args, kwargs=None, model="permanence.operator.report"):
             response = self.url_open(
                 "/web/dataset/call_kw",
                 data=json.dumps(
@@ -177,7 +177,7 @@ class TestOperatorReport(VoipCase, HttpCase):
                         "jsonrpc": "2.0",
                         "method": "call",
                         "params": {
-                            "model": "permanence.operator.report",
+                            "model": model,
                             "method": method,
                             "args": args,
                             "kwargs": kwargs or {},
@@ -194,6 +194,26 @@ class TestOperatorReport(VoipCase, HttpCase):
             {row["user_id"][0] for row in result["result"]}, {self.operator.id}
         )
         result = call_kw("read", [foreign.ids, ["hours_logged"]])
+        self.assertEqual(result["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        # The presence log behind the hours: the operator's own rows only.
+        result = call_kw(
+            "search_read",
+            [[]],
+            {"fields": ["user_id", "state"]},
+            model="permanence.presence.log",
+        )
+        self.assertTrue(result["result"])
+        self.assertEqual(
+            {row["user_id"][0] for row in result["result"]}, {self.operator.id}
+        )
+        foreign_log = (
+            self.env["permanence.presence.log"]
+            .sudo()
+            .search([("user_id", "=", self.allowed_operator.id)])
+        )
+        result = call_kw(
+            "read", [foreign_log.ids, ["state"]], model="permanence.presence.log"
+        )
         self.assertEqual(result["error"]["data"]["name"], "odoo.exceptions.AccessError")
         result = call_kw(
             "read_group",
