@@ -4,4 +4,7 @@ from . import permanence_call
 from . import permanence_message
 from . import res_partner
 from . import res_users
+from . import permanence_presence_log
+from . import permanence_operator_report
 from . import permanence_retention
+from . import permanence_demo

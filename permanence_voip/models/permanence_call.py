@@ -64,14 +64,17 @@ class PermanenceCall(models.Model):
         copy=False,
         help="PBX channel of the interlocutor during an announced transfer.",
     )
-    voip_my_presence = fields.Selection(
-        selection=[
-            ("available", "Available"),
-            ("busy", "On a call"),
-            ("pause", "On a break"),
-        ],
-        string="My presence",
-        compute="_compute_voip_my_presence",
+    date_closed = fields.Datetime(
+        string="Sheet closed",
+        readonly=True,
+        copy=False,
+        help="When the operator closed the call sheet (the end of the wrap-up).",
+    )
+    wrapup_duration = fields.Integer(
+        string="Wrap-up (s)",
+        compute="_compute_wrapup_duration",
+        store=True,
+        help="Time from the hang-up to the call sheet being closed.",
     )
 
     def init(self):
@@ -94,11 +97,14 @@ class PermanenceCall(models.Model):
             return "recording"
         return super()._permanence_access_kind(fnames)
 
-    @api.depends_context("uid")
-    def _compute_voip_my_presence(self):
-        presence = self.env.user.sudo().permanence_presence
+    @api.depends("date_hangup", "date_closed")
+    def _compute_wrapup_duration(self):
         for call in self:
-            call.voip_my_presence = presence
+            call.wrapup_duration = (
+                max(0, int((call.date_closed - call.date_hangup).total_seconds()))
+                if call.date_hangup and call.date_closed
+                else 0
+            )
 
     @api.model
     def _permanence_service_level(self, domain):
@@ -225,8 +231,7 @@ class PermanenceCall(models.Model):
             call.message_post(
                 body=_("The PBX transferred the call to %s.", call.transfer_number)
             )
-        if "user_id" in changes:
-            call.user_id.sudo().permanence_presence = "busy"
+        call._voip_follow_operator(event["event"], changes)
         if result == "created" and call.state == "ringing":
             call._voip_notify_ring()
         elif before in (None, "ringing") and call.state != "ringing":
@@ -251,6 +256,23 @@ class PermanenceCall(models.Model):
             call.id,
         )
         return call, result
+
+    def _voip_follow_operator(self, kind, changes):
+        """The operator's state follows the PBX: on a call once answered,
+        in wrap-up once the caller hung up or was transferred (until the
+        sheet is closed)."""
+        self.ensure_one()
+        user = self.user_id.sudo()
+        if not user:
+            return
+        if "user_id" in changes and kind == "answered":
+            user.permanence_presence = "busy"
+        elif (
+            kind in ("hangup", "transferred")
+            and self.date_answer
+            and user.permanence_presence == "busy"
+        ):
+            user.permanence_presence = "wrapup"
 
     def _voip_answer(self):
         """What the PBX gets back: the call sheet, its client and caller."""
@@ -303,6 +325,10 @@ class PermanenceCall(models.Model):
         return {
             "call_id": self.id,
             "client": self.client_id.name or _("Unknown number"),
+            "date_start": fields.Datetime.to_string(self.date_start),
+            "wait": max(
+                0, int((fields.Datetime.now() - self.date_start).total_seconds())
+            ),
             "caller": caller or "",
             "number": self.caller_number_display
             or (_("Withheld number") if self.caller_withheld else ""),
@@ -335,6 +361,81 @@ class PermanenceCall(models.Model):
             if user in call._voip_operators()
         ]
 
+    @api.model
+    def permanence_voip_queue(self):
+        """The queue panel: the calls ringing now that the current operator
+        may take (confidential clients for their allowed operators only),
+        oldest first, whatever the operator's state."""
+        try:
+            check_rights(self, "read", OPERATOR)
+        except AccessError:
+            return []
+        user = self.env.user
+        since = fields.Datetime.now() - timedelta(minutes=RINGING_RECENT_MINUTES)
+        calls = self.search(
+            [
+                ("state", "=", "ringing"),
+                ("direction", "=", "inbound"),
+                ("user_id", "=", False),
+                ("create_date", ">=", since),
+            ],
+            order="date_start, id",
+            limit=RINGING_LIMIT,
+        )
+        return [
+            call._voip_ring_payload()
+            for call in calls
+            if user in call._voip_operators(available_only=False)
+        ]
+
+    def action_voip_take(self):
+        """Take a ringing call from the queue: it becomes the current
+        operator's (refused if someone else took it meanwhile), the PBX is
+        asked to put it through to the operator's phone where it can, and
+        the console opens on it."""
+        self.ensure_one()
+        check_rights(self, "write", OPERATOR)
+        user = self.env.user
+        if user not in self._voip_operators(available_only=False):
+            raise UserError(_("You may not take the calls of this client."))
+        # One operator takes the call: the row is locked until commit; a
+        # second operator clicking at the same moment is told at once.
+        self.flush_recordset(["user_id", "state"])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT user_id, state FROM permanence_call "
+                    "WHERE id = %s FOR UPDATE NOWAIT",
+                    [self.id],
+                )
+                taker_id, state = self.env.cr.fetchone()
+        except pg_errors.LockNotAvailable as error:
+            raise UserError(
+                _("Another operator is taking this call right now.")
+            ) from error
+        if taker_id and taker_id != user.id:
+            raise UserError(
+                _(
+                    "%s has already taken this call.",
+                    self.env["res.users"].sudo().browse(taker_id).name,
+                )
+            )
+        if state == "done":
+            raise UserError(_("The caller has hung up."))
+        self.invalidate_recordset(["user_id", "state"])
+        was_ringing = state == "ringing"
+        now = fields.Datetime.now()
+        vals = {"user_id": user.id}
+        if was_ringing:
+            vals.update(state="ongoing", date_answer=self.date_answer or now)
+        self.sudo().with_context(mail_auto_subscribe_no_notify=True).write(vals)
+        if self.external_id and self.pbx_id:
+            self._voip_pbx()._pickup(self, user)
+        user.sudo().permanence_presence = "busy"
+        if was_ringing:
+            self._voip_notify_close()
+        return self.action_open_console()
+
     def _voip_notify_ring(self):
         """Pop the call on the screens of the available operators allowed
         for it."""
@@ -354,6 +455,8 @@ class PermanenceCall(models.Model):
     # Keeping the PBX's times -----------------------------------------------
 
     def write(self, vals):
+        if vals.get("state") == "done" and "date_closed" not in vals:
+            vals = dict(vals, date_closed=fields.Datetime.now())
         res = super().write(vals)
         if vals.get("date_end") and not self.env.context.get("permanence_voip_event"):
             # The console closes the sheet after the wrap-up: the call itself
@@ -362,10 +465,14 @@ class PermanenceCall(models.Model):
                 lambda c: c.date_hangup and c.date_end and c.date_end > c.date_hangup
             ):
                 super(PermanenceCall, call).write({"date_end": call.date_hangup})
-        if vals.get("state") == "done":
-            self.user_id.filtered(
-                lambda u: u.sudo().permanence_presence == "busy"
-            ).sudo().write({"permanence_presence": "available"})
+        if vals.get("state") == "done" and not self.env.context.get(
+            "permanence_voip_event"
+        ):
+            # The sheet is closed: the wrap-up is over. An operator put on
+            # a break meanwhile stays on it.
+            self.user_id.sudo().filtered(
+                lambda u: u.permanence_presence in ("busy", "wrapup")
+            ).write({"permanence_presence": "available"})
         return res
 
     # Console actions -------------------------------------------------------
@@ -448,14 +555,4 @@ class PermanenceCall(models.Model):
                 self.transfer_interlocutor_id.name,
             )
         )
-        return True
-
-    def action_voip_available(self):
-        check_rights(self, "read", OPERATOR)
-        self.env.user.sudo().permanence_presence = "available"
-        return True
-
-    def action_voip_pause(self):
-        check_rights(self, "read", OPERATOR)
-        self.env.user.sudo().permanence_presence = "pause"
         return True

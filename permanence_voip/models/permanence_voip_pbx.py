@@ -108,6 +108,13 @@ class PermanenceVoipPbx(models.Model):
         "transfer?call={call_id}&to={number}&step={step}&from={extension}; "
         "step is announce, accept or refuse.",
     )
+    pickup_url_template = fields.Char(
+        string="Pick-up URL",
+        help="Called when an operator takes a ringing call from the queue, "
+        "to put it through to the operator's phone, e.g. https://pbx.example."
+        "com/api/pickup?call={call_id}&extension={extension}. Empty: the "
+        "operator picks the call up on the phone.",
+    )
     # CDR import: the column of the CSV holding each value
     cdr_delimiter = fields.Char(string="CSV delimiter", default=",", size=1)
     cdr_column_call_id = fields.Char(
@@ -292,6 +299,31 @@ class PermanenceVoipPbx(models.Model):
         except ari.PbxError as error:
             self._raise(error)
         return ""
+
+    def _pickup(self, call, user):
+        """Put the ringing ``call`` through to ``user``'s phone: ARI
+        redirects the caller's channel to the operator's endpoint; the
+        generic provider calls its pick-up URL when one is set."""
+        self.ensure_one()
+        if self.provider != "asterisk_ari" and not self.pickup_url_template:
+            return False
+        extension = self._extension_of(user)
+        try:
+            if self.provider == "asterisk_ari":
+                self._ari().redirect(
+                    call.external_id,
+                    (self.ari_operator_endpoint or "").format(extension=extension),
+                )
+            else:
+                ari.call_template(
+                    self.pickup_url_template,
+                    {"call_id": call.external_id, "extension": extension},
+                    method=self.http_method,
+                    timeout=self.timeout or 5,
+                )
+        except ari.PbxError as error:
+            self._raise(error)
+        return True
 
     @api.model
     def _dial_for_user(self, raw):

@@ -12,3 +12,7 @@ from . import test_ui
 from . import test_demo
 from . import test_operator_tours
 from . import test_retention
+from . import test_operator_states
+from . import test_queue_race
+from . import test_operator_report
+from . import test_floor_tour

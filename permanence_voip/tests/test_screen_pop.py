@@ -109,8 +109,12 @@ class TestScreenPop(VoipCase):
         self.assertIn(self.paused, closed)
         self.assertNotIn(self.other_operator, closed)
         payloads = [
-            json.loads(note.message)["payload"]
-            for note in self.env["bus.bus"].sudo().search([])
+            message["payload"]
+            for message in (
+                json.loads(note.message)
+                for note in self.env["bus.bus"].sudo().search([])
+            )
+            if message["type"] == "permanence_voip/close"
         ]
         self.assertTrue(payloads)
         for payload in payloads:
@@ -127,10 +131,9 @@ class TestScreenPop(VoipCase):
         self.assertFalse(self.notified("permanence_voip/ring"))
 
     def test_presence_buttons(self):
-        call = self.new_call(self.client)
-        call.with_user(self.operator).action_voip_pause()
+        self.operator.with_user(self.operator).action_permanence_pause()
         self.assertEqual(self.operator.permanence_presence, "pause")
-        self.assertEqual(call.with_user(self.operator).voip_my_presence, "pause")
+        self.assertEqual(self.operator.permanence_pause_reason, "break")
         self.operator.with_user(self.operator).action_permanence_available()
         self.assertEqual(self.operator.permanence_presence, "available")
         # Operators change their own presence through the preferences.

@@ -3,3 +3,4 @@ from . import events
 from . import lookup
 from . import ari
 from . import cdr
+from . import shifts

@@ -11,7 +11,9 @@ Asterisk ARI (https://docs.asterisk.org/Asterisk_22_Documentation/API_Documentat
   /channels`` rings the interlocutor and connects them to the operator;
   accept: ``POST /bridges`` + ``POST /bridges/{id}/addChannel`` with the
   caller and the interlocutor, ``DELETE /channels/{caller}/hold``; refuse:
-  ``DELETE /channels/{interlocutor}`` and ``DELETE /channels/{caller}/hold``.
+  ``DELETE /channels/{interlocutor}`` and ``DELETE /channels/{caller}/hold``;
+- taking a ringing call from the queue: ``POST /channels/{caller}/redirect``
+  with the operator's endpoint.
 """
 
 from urllib.parse import quote
@@ -84,6 +86,14 @@ class AriClient:
 
     def hangup(self, channel_id):
         self._call("DELETE", f"/channels/{quote(channel_id, safe='')}")
+
+    def redirect(self, channel_id, endpoint):
+        """Send ``channel_id`` (a caller waiting) to ``endpoint``."""
+        self._call(
+            "POST",
+            f"/channels/{quote(channel_id, safe='')}/redirect",
+            {"endpoint": endpoint},
+        )
 
     def bridge(self, channel_ids):
         """Put ``channel_ids`` together in a new mixing bridge; its id."""

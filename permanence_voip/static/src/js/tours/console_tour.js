@@ -33,13 +33,18 @@ registry.category("web_tour.tours").add("permanence_voip_console", {
             trigger: ".o_field_phone .o_permanence_pbx_dial",
         },
         {
-            content: "Go on a break",
-            trigger: "button[name='action_voip_pause']",
+            content: "Open the status control",
+            trigger: ".o_permanence_presence[data-presence=available]",
             run: "click",
         },
         {
-            content: "The console now offers to become available again",
-            trigger: "button[name='action_voip_available']",
+            content: "Go on a break",
+            trigger: ".o_permanence_presence_menu .o_permanence_presence_pause[data-reason=break]",
+            run: "click",
+        },
+        {
+            content: "The status control shows the break",
+            trigger: ".o_permanence_presence[data-presence=pause][data-reason=break]",
         },
         {
             content: "A call rings (what the bus delivers)",

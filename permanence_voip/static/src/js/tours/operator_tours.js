@@ -172,7 +172,8 @@ registry.category("web_tour.tours").add("permanence_voip_presence", {
         },
         {
             content: "Go on a break",
-            trigger: ".o_permanence_presence_menu .o_permanence_presence_pause",
+            trigger:
+                ".o_permanence_presence_menu .o_permanence_presence_pause[data-reason=break]",
             run: "click",
         },
         {
