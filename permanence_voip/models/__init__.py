@@ -2,6 +2,9 @@ from . import permanence_voip_pbx
 from . import permanence_voip_event
 from . import permanence_call
 from . import permanence_message
+from . import permanence_emergency
 from . import res_partner
 from . import res_users
 from . import permanence_retention
+from . import permanence_wallboard
+from . import permanence_wallboard_alert

@@ -88,7 +88,11 @@ class ResUsers(models.Model):
                 return res and changing.write(vals)
             if changing:
                 vals = dict(vals, permanence_presence_since=fields.Datetime.now())
-        return super().write(vals)
+        res = super().write(vals)
+        if "permanence_presence_since" in vals or vals.get("permanence_pause_reason"):
+            # On the supervisors' boards
+            self.env["permanence.wallboard"]._wallboard_push_operators(self)
+        return res
 
     def _permanence_set_presence(self, presence):
         self.ensure_one()
