@@ -17,10 +17,18 @@ export function parseUtc(value) {
     return value ? Date.parse(value.replace(" ", "T") + "Z") : null;
 }
 
-/** Seconds as m:ss, or h:mm:ss past an hour; negative with a minus. */
+/**
+ * Seconds as m:ss, h:mm:ss past an hour, "2 d 5 h" past a day; negative
+ * with a minus.
+ */
 export function formatDuration(seconds) {
     const sign = seconds < 0 ? "-" : "";
     let rest = Math.floor(Math.abs(seconds));
+    if (rest >= 86400) {
+        const days = Math.floor(rest / 86400);
+        const hours = Math.floor((rest - days * 86400) / 3600);
+        return _t("%(sign)s%(days)s d %(hours)s h", {sign, days, hours});
+    }
     const hours = Math.floor(rest / 3600);
     rest -= hours * 3600;
     const minutes = Math.floor(rest / 60);
