@@ -20,6 +20,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.permanence_telephonique.tools.access import SUPERVISOR, check_rights
 
@@ -60,6 +61,11 @@ class PermanenceWallboard(models.AbstractModel):
         messages (all by default). Dates are UTC strings; the board computes
         the live waits and countdowns itself from ``server_time``."""
         check_rights(self.env["permanence.call"], "read", SUPERVISOR)
+        if parts is not None and (
+            not isinstance(parts, list | tuple)
+            or not all(isinstance(part, str) for part in parts)
+        ):
+            raise UserError(_("The parts of the board to read must be a list."))
         parts = [part for part in (parts or PARTS) if part in PARTS]
         now = fields.Datetime.now()
         data = {

@@ -180,6 +180,7 @@ class PermanenceWallboardAlert(models.Model):
         it is already open: ``INSERT ... ON CONFLICT DO NOTHING`` on the
         unique index of the open keys (a concurrent run waits for the first
         one's commit, then inserts nothing)."""
+        company = company or self.env.company  # a client shared by companies
         self.env.cr.execute(
             SQL(
                 "INSERT INTO permanence_wallboard_alert "

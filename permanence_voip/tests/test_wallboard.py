@@ -4,7 +4,7 @@ import json
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
@@ -229,6 +229,17 @@ class TestWallboardData(WallboardCase):
             ["messages"]
         )
         self.assertNotIn(urgent.id, {m["id"] for m in data["messages"]})
+
+    def test_bad_parts_are_refused(self):
+        board = self.Board.with_user(self.supervisor)
+        with self.assertRaises(UserError):
+            board.permanence_wallboard_data(42)
+        with self.assertRaises(UserError):
+            board.permanence_wallboard_data([["calls"]])
+        self.assertEqual(
+            set(board.permanence_wallboard_data(["messages", "nothing"])),
+            {"server_time", "labels", "messages"},
+        )
 
     def test_operators_and_other_users_are_refused(self):
         with self.assertRaises(AccessError):
