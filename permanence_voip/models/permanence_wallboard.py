@@ -286,39 +286,50 @@ class PermanenceWallboard(models.AbstractModel):
     def _wallboard_send(self, companies, payloads):
         """Send ``payloads`` (built once) to the supervisors of
         ``companies``. The bus inserts its rows together at commit."""
-        if not payloads or not companies:
+        self._wallboard_send_each([(companies, payload) for payload in payloads])
+
+    @api.model
+    def _wallboard_send_each(self, messages):
+        """Send each ``(companies, payload)`` of ``messages`` to the
+        supervisors of those companies only: one search of the supervisors
+        of them all (their companies read together), whatever the number of
+        messages and supervisors."""
+        messages = [
+            (companies, payload) for companies, payload in messages if companies
+        ]
+        if not messages:
             return
-        for user in self._wallboard_supervisors(companies):
-            for payload in payloads:
-                user._bus_send(BUS_TYPE, payload)
+        everyone = self.env["res.company"].union(*(c for c, _p in messages))
+        supervisors = self._wallboard_supervisors(everyone)
+        for companies, payload in messages:
+            for user in supervisors:
+                if user.company_ids & companies:
+                    user._bus_send(BUS_TYPE, payload)
 
     @api.model
     def _wallboard_push_calls(self, calls):
-        """A call rang, was answered, hung up or closed: per company, one
-        message per call (its details unless its client is confidential)."""
+        """A call rang, was answered, hung up or closed: one message per
+        call to the supervisors of its company (its details unless its
+        client is confidential)."""
         calls = calls.sudo()
         if not calls:
             return
         rows = calls.read(CALL_FIELDS)
         confidential = set(calls.client_id.filtered("confidential").ids)
-        for company in calls.company_id:
-            payloads = []
-            for call, row in zip(calls, rows, strict=True):
-                if call.company_id != company:
-                    continue
-                values = self._wallboard_call_values(row)
-                if values["client_id"] in confidential:
-                    payloads.append(
-                        {"kind": "call", "id": call.id, "confidential": True}
-                    )
-                else:
-                    payloads.append({"kind": "call", "call": values})
-            self._wallboard_send(company, payloads)
+        messages = []
+        for call, row in zip(calls, rows, strict=True):
+            values = self._wallboard_call_values(row)
+            if values["client_id"] in confidential:
+                payload = {"kind": "call", "id": call.id, "confidential": True}
+            else:
+                payload = {"kind": "call", "call": values}
+            messages.append((call.company_id, payload))
+        self._wallboard_send_each(messages)
 
     @api.model
     def _wallboard_push_operators(self, users):
         """Operators changed state: one message each to the supervisors of
-        their companies."""
+        their own companies."""
         users = users.sudo().filtered(lambda u: not u.share)
         if not users:
             return
@@ -330,11 +341,13 @@ class PermanenceWallboard(models.AbstractModel):
                 "permanence_pause_reason",
             ]
         )
-        payloads = [
-            {"kind": "operator", "operator": self._wallboard_operator_values(row)}
-            for row in rows
-        ]
-        self._wallboard_send(users.company_ids, payloads)
+        self._wallboard_send_each(
+            (
+                user.company_ids,
+                {"kind": "operator", "operator": self._wallboard_operator_values(row)},
+            )
+            for user, row in zip(users, rows, strict=True)
+        )
 
     @api.model
     def _wallboard_push_part(self, companies, part):
