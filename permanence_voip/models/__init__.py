@@ -2,9 +2,12 @@ from . import permanence_voip_pbx
 from . import permanence_voip_event
 from . import permanence_call
 from . import permanence_message
+from . import permanence_emergency
 from . import res_partner
 from . import res_users
 from . import permanence_presence_log
 from . import permanence_operator_report
 from . import permanence_retention
 from . import permanence_demo
+from . import permanence_wallboard
+from . import permanence_wallboard_alert

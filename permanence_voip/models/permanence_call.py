@@ -85,6 +85,12 @@ class PermanenceCall(models.Model):
             "ON permanence_call (client_id, date_start, id) "
             "WHERE recording_url IS NOT NULL"
         )
+        # The wallboard finds the live calls without a scan of the day's calls
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS permanence_call_live_idx "
+            "ON permanence_call (company_id, date_start) "
+            "WHERE state IN ('ringing', 'ongoing')"
+        )
         return res
 
     def _permanence_access_kind(self, fnames):
@@ -236,6 +242,8 @@ class PermanenceCall(models.Model):
             call._voip_notify_ring()
         elif before in (None, "ringing") and call.state != "ringing":
             call._voip_notify_close()
+        if result != "unchanged":
+            self.env["permanence.wallboard"]._wallboard_push_calls(call)
         self.env["permanence.voip.event"].sudo().create(
             {
                 "pbx_id": pbx.id,
@@ -454,10 +462,23 @@ class PermanenceCall(models.Model):
 
     # Keeping the PBX's times -----------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        calls = super().create(vals_list)
+        if not self.env.context.get("permanence_voip_event"):
+            # A call sheet opened by hand: on the boards (the PBX's calls are
+            # pushed once their event is processed).
+            self.env["permanence.wallboard"]._wallboard_push_calls(calls)
+        return calls
+
     def write(self, vals):
         if vals.get("state") == "done" and "date_closed" not in vals:
             vals = dict(vals, date_closed=fields.Datetime.now())
         res = super().write(vals)
+        if {"state", "user_id"} & set(vals) and not self.env.context.get(
+            "permanence_voip_event"
+        ):
+            self.env["permanence.wallboard"]._wallboard_push_calls(self)
         if vals.get("date_end") and not self.env.context.get("permanence_voip_event"):
             # The console closes the sheet after the wrap-up: the call itself
             # ended when the PBX said so.

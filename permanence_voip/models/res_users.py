@@ -114,6 +114,9 @@ class ResUsers(models.Model):
                     "seconds": 0,
                 },
             )
+        if changed:
+            # On the supervisors' boards
+            self.env["permanence.wallboard"]._wallboard_push_operators(changed)
         return res
 
     def _permanence_write_presence(self, vals):

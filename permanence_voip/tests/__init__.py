@@ -16,3 +16,5 @@ from . import test_operator_states
 from . import test_queue_race
 from . import test_operator_report
 from . import test_floor_tour
+from . import test_wallboard
+from . import test_wallboard_tour
