@@ -24,6 +24,8 @@
         "security/emergency/ir.model.access.csv",
         "security/permanence_emergency_rules.xml",
         "security/permanence_retention_rules.xml",
+        "security/availability/ir.model.access.csv",
+        "security/permanence_availability_rules.xml",
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
@@ -49,12 +51,15 @@
         "views/acknowledge_templates.xml",
         "views/permanence_retention_views.xml",
         "views/message_notice_templates.xml",
+        "views/permanence_interlocutor_status_views.xml",
+        "views/portal_availability_templates.xml",
     ],
     "demo": [
         "demo/permanence_demo.xml",
         "demo/permanence_emergency_demo.xml",
         "demo/permanence_billing_demo.xml",
         "demo/permanence_activity_demo.xml",
+        "demo/permanence_availability_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

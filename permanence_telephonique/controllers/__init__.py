@@ -3,3 +3,4 @@ from . import portal
 from . import emergency_portal
 from . import billing_portal
 from . import web
+from . import availability_portal

@@ -7,3 +7,4 @@ from . import emergency
 from . import context
 from . import diff
 from . import retention
+from . import availability
