@@ -208,14 +208,17 @@ class PermanenceInterlocutor(models.Model):
         """The statuses running at ``when`` (naive UTC) of these
         interlocutors, read whatever the user may see: a status decides where
         calls and messages go."""
-        if not self.ids:
+        # In a form being edited (the console's new call), the records are
+        # new ones standing for the saved interlocutors.
+        ids = [i for i in self._origin.ids if i]
+        if not ids:
             return self.env["permanence.interlocutor.status"]
         return (
             self.env["permanence.interlocutor.status"]
             .sudo()
             .search(
                 [
-                    ("interlocutor_id", "in", self.ids),
+                    ("interlocutor_id", "in", ids),
                     ("date_from", "<=", when),
                     ("date_to", ">", when),
                 ],
@@ -226,7 +229,9 @@ class PermanenceInterlocutor(models.Model):
     def _status_at(self, when):
         """The status of this interlocutor running at ``when``, if any."""
         self.ensure_one()
-        return self._statuses_at(when).filtered(lambda s: s.interlocutor_id == self)[:1]
+        return self._statuses_at(when).filtered(
+            lambda s: s.interlocutor_id.id == self._origin.id
+        )[:1]
 
     @api.depends_context("lang")
     @api.depends("status_ids.date_from", "status_ids.date_to", "status_ids.active")
@@ -235,7 +240,7 @@ class PermanenceInterlocutor(models.Model):
         statuses = self._statuses_at(now)
         for interlocutor in self:
             status = statuses.filtered(
-                lambda s, i=interlocutor: s.interlocutor_id.id == i.id
+                lambda s, i=interlocutor: s.interlocutor_id.id == i._origin.id
             )[:1]
             interlocutor.current_status_id = status.id
             interlocutor.is_absent = bool(status)
@@ -278,7 +283,7 @@ class PermanenceInterlocutor(models.Model):
         swaps = []
         for interlocutor in self:
             status = statuses.filtered(
-                lambda s, i=interlocutor: s.interlocutor_id.id == i.id
+                lambda s, i=interlocutor: s.interlocutor_id.id == i._origin.id
             )[:1]
             replacement = status.replacement_id.with_env(self.env)
             if replacement and replacement.active and not replacement._status_at(when):

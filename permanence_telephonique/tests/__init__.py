@@ -23,3 +23,6 @@ from . import test_side_doors
 from . import test_click_everywhere
 from . import test_supervisor_tour
 from . import test_portal_language
+from . import test_availability
+from . import test_availability_http
+from . import test_availability_tour
