@@ -651,7 +651,7 @@ class PermanenceCall(models.Model):
                     "%(away)s is away (%(status)s): the message goes to "
                     "%(replacement)s.",
                     away=away.name,
-                    status=status.with_env(self.env).sudo().label,
+                    status=status.label,
                     replacement=replacement.name,
                 ),
                 subtype_xmlid="mail.mt_note",
@@ -721,7 +721,10 @@ class PermanenceCall(models.Model):
                         interlocutor.name,
                     )
                 )
-            refusal = interlocutor._status_refusal()
+            refusal = (
+                not self.env.context.get("permanence_transfer_accepted")
+                and interlocutor._status_refusal()
+            )
             if refusal:
                 raise UserError(refusal)
             if call.filter_action in ("message", "block"):

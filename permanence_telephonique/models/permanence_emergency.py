@@ -344,7 +344,7 @@ class PermanenceEmergency(models.Model):
             status = person._status_at(now)
             if status:
                 replaced, swaps = person._replaced(now)
-                label = status.with_env(self.env).sudo().label
+                label = status.label
                 if not swaps:
                     return attempt_model.create(
                         dict(

@@ -12,3 +12,4 @@ from . import test_ui
 from . import test_demo
 from . import test_operator_tours
 from . import test_retention
+from . import test_availability_announce
