@@ -279,14 +279,19 @@ class PermanenceInterlocutor(models.Model):
         original). Returns ``(interlocutors, [(away, replacement, status)])``."""
         when = when or fields.Datetime.now()
         statuses = self._statuses_at(when)
+        # The first running status of each, and whether each replacement is
+        # away too: two searches whatever the number of interlocutors.
+        status_of = {}
+        for status in statuses:
+            status_of.setdefault(status.interlocutor_id.id, status)
+        replacements = statuses.replacement_id.with_env(self.env)
+        away = set(replacements._statuses_at(when).interlocutor_id.ids)
         result = self.browse()
         swaps = []
         for interlocutor in self:
-            status = statuses.filtered(
-                lambda s, i=interlocutor: s.interlocutor_id.id == i._origin.id
-            )[:1]
+            status = status_of.get(interlocutor._origin.id, statuses.browse())
             replacement = status.replacement_id.with_env(self.env)
-            if replacement and replacement.active and not replacement._status_at(when):
+            if replacement and replacement.active and replacement.id not in away:
                 result |= replacement
                 swaps.append((interlocutor, replacement, status))
             else:
