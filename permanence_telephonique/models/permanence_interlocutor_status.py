@@ -11,6 +11,15 @@ KINDS = [
     ("absent", "Absent"),
     ("other", "Other"),
 ]
+# A change of these is noted in the client's chatter.
+TRACKED = {
+    "kind",
+    "date_from",
+    "date_to",
+    "replacement_id",
+    "interlocutor_id",
+    "active",
+}
 SOURCES = [
     ("portal", "Client portal"),
     ("link", "Signed link"),
@@ -176,6 +185,23 @@ class PermanenceInterlocutorStatus(models.Model):
             )
         return statuses
 
+    def write(self, vals):
+        result = super().write(vals)
+        if TRACKED.intersection(vals) and not self.env.context.get(
+            "permanence_status_quiet"
+        ):
+            for status in self:
+                env = status._chatter_env()
+                status._post_change(
+                    env._(
+                        "%(name)s: status changed to “%(status)s” by %(who)s.",
+                        name=status.interlocutor_id.name,
+                        status=status.with_env(env).label,
+                        who=self.env.user.name,
+                    )
+                )
+        return result
+
     def _end(self, who=None):
         """End the statuses now: a current one stops, a coming one is
         withdrawn."""
@@ -188,9 +214,10 @@ class PermanenceInterlocutorStatus(models.Model):
                 status=status.with_env(env).label,
                 who=who or self.env.user.name,
             )
+            quiet = status.with_context(permanence_status_quiet=True)
             if status.date_from < now:
-                status.write({"date_to": max(now, status.date_from)})
+                quiet.write({"date_to": max(now, status.date_from)})
             else:
-                status.write({"active": False})
+                quiet.write({"active": False})
             status._post_change(text)
         return True

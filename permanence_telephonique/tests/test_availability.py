@@ -187,7 +187,12 @@ class TestAvailabilityStatus(AvailabilityFixtures):
             any("Marc Plombier" in b and "Théo Technicien" in b for b in bodies),
             bodies,
         )
+        status.write({"date_to": status.date_to + timedelta(hours=1)})
+        self.assertIn("status changed", self.client.message_ids[0].body)
+        count = len(self.client.message_ids)
         status._end(who="Marc")
+        self.client.invalidate_recordset(["message_ids"])
+        self.assertEqual(len(self.client.message_ids), count + 1)
         self.assertIn("ended early", self.client.message_ids[0].body)
         self.assertFalse(self.boss_interlocutor.is_absent)
         # A coming status is withdrawn, not shortened.
