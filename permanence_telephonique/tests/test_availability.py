@@ -381,3 +381,31 @@ class TestAvailabilityLink(AvailabilityFixtures):
                     }
                 )
             ).action_send_availability_link()
+
+
+@tagged("post_install", "-at_install")
+class TestAvailabilityDemo(PermanenceCase):
+    """The demo (when installed) has someone in a meeting for a few hours
+    from the install, with a replacement of the same account."""
+
+    def test_demo_meeting_with_replacement(self):
+        status = self.env.ref(
+            "permanence_telephonique.status_lefevre_benoit_meeting",
+            raise_if_not_found=False,
+        )
+        if not status:
+            self.skipTest("installed without demo data")
+        self.assertEqual(status.kind, "meeting")
+        self.assertAlmostEqual(
+            status.date_to - status.date_from,
+            timedelta(hours=3.5),
+            delta=timedelta(seconds=2),
+        )
+        self.assertEqual(
+            status.replacement_id,
+            self.env.ref("permanence_telephonique.interlocutor_lefevre_anne"),
+        )
+        self.assertEqual(status.client_id, status.replacement_id.client_id)
+        self.assertEqual(
+            status.client_id.partner_id.lang, "fr_FR", "the demo speaks French"
+        )
