@@ -26,6 +26,8 @@
         "security/permanence_retention_rules.xml",
         "security/permanence_activity_report_rules.xml",
         "security/permanence_service_period_rules.xml",
+        "security/availability/ir.model.access.csv",
+        "security/permanence_availability_rules.xml",
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
@@ -58,6 +60,8 @@
         "report/permanence_activity_report.xml",
         "views/permanence_activity_report_views.xml",
         "views/permanence_activity_report_portal_templates.xml",
+        "views/permanence_interlocutor_status_views.xml",
+        "views/portal_availability_templates.xml",
     ],
     "demo": [
         "demo/permanence_demo.xml",
@@ -66,6 +70,7 @@
         "demo/permanence_activity_demo.xml",
         "demo/permanence_activity_report_demo.xml",
         "demo/permanence_selfservice_demo.xml",
+        "demo/permanence_availability_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

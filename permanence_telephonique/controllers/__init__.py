@@ -5,3 +5,4 @@ from . import billing_portal
 from . import web
 from . import report_portal
 from . import service_portal
+from . import availability_portal

@@ -5,6 +5,7 @@ from . import permanence_client_owned
 from . import permanence_client
 from . import permanence_client_number
 from . import permanence_interlocutor
+from . import permanence_interlocutor_status
 from . import permanence_faq
 from . import permanence_call_reason
 from . import permanence_script_question

@@ -771,11 +771,31 @@ class PermanenceCall(models.Model):
         return True
 
     def _default_recipients(self):
+        """Who a message is for: the reason's interlocutors, else those who
+        receive messages; one away with a replacement is replaced."""
         self.ensure_one()
         recipients = self.reason_id.interlocutor_ids.filtered("active")
         if not recipients:
             recipients = self.client_id.interlocutor_ids.filtered("receives_messages")
-        return recipients
+        return recipients._replaced()[0]
+
+    def _note_replacements(self, message):
+        """Say on the message who replaces whom among its recipients."""
+        self.ensure_one()
+        recipients = self.reason_id.interlocutor_ids.filtered("active")
+        if not recipients:
+            recipients = self.client_id.interlocutor_ids.filtered("receives_messages")
+        for away, replacement, status in recipients._replaced()[1]:
+            message.message_post(
+                body=_(
+                    "%(away)s is away (%(status)s): the message goes to "
+                    "%(replacement)s.",
+                    away=away.name,
+                    status=status.label,
+                    replacement=replacement.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
 
     def _message_values(self):
         self.ensure_one()
@@ -795,9 +815,10 @@ class PermanenceCall(models.Model):
         self.ensure_one()
         self._check_can_take_call()
         self._check_required_answers()
-        message = self.permanence_message_ids.filtered(lambda m: m.state == "draft")[
-            :1
-        ] or self.env["permanence.message"].create(self._message_values())
+        message = self.permanence_message_ids.filtered(lambda m: m.state == "draft")[:1]
+        if not message:
+            message = self.env["permanence.message"].create(self._message_values())
+            self._note_replacements(message)
         if self.outcome != "message":
             self.write({"outcome": "message"})
         return {
@@ -840,6 +861,12 @@ class PermanenceCall(models.Model):
                         interlocutor.name,
                     )
                 )
+            refusal = (
+                not self.env.context.get("permanence_transfer_accepted")
+                and interlocutor._status_refusal()
+            )
+            if refusal:
+                raise UserError(refusal)
             if call.filter_action in ("message", "block"):
                 raise UserError(
                     _(

@@ -340,6 +340,32 @@ class PermanenceEmergency(models.Model):
                     note=_("Nobody is on call."),
                 )
             )
+        if person:
+            status = person._status_at(now)
+            if status:
+                replaced, swaps = person._replaced(now)
+                label = status.label
+                if not swaps:
+                    return attempt_model.create(
+                        dict(
+                            vals,
+                            result="failed",
+                            date_end=now,
+                            note=_(
+                                "%(name)s is away: %(status)s.",
+                                name=person.name,
+                                status=label,
+                            ),
+                        )
+                    )
+                vals["note"] = _(
+                    "%(name)s is away (%(status)s): %(replacement)s instead.",
+                    name=person.name,
+                    status=label,
+                    replacement=replaced.name,
+                )
+                person = replaced
+                vals["interlocutor_id"] = person.id
         destination = step._destination(step.channel, person)
         if not destination:
             return attempt_model.create(

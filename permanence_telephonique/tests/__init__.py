@@ -30,3 +30,6 @@ from . import test_portal_analytics_tour
 from . import test_service_period
 from . import test_selfservice_portal
 from . import test_selfservice_tour
+from . import test_availability
+from . import test_availability_http
+from . import test_availability_tour

@@ -10,3 +10,4 @@ from . import retention
 from . import activity
 from . import periods
 from . import service_period
+from . import availability

@@ -557,7 +557,9 @@ class PermanenceCall(models.Model):
             "accept", self, user=self.env.user, consult_id=self.transfer_channel
         )
         self.write({"transfer_state": "accepted"})
-        return self.action_transfer()
+        # They took the call themselves: a status saying they are away (set
+        # before) no longer stands in the way.
+        return self.with_context(permanence_transfer_accepted=True).action_transfer()
 
     def action_voip_transfer_refuse(self):
         """The interlocutor does not take the call: back to the caller, who

@@ -18,3 +18,4 @@ from . import test_operator_report
 from . import test_floor_tour
 from . import test_wallboard
 from . import test_wallboard_tour
+from . import test_availability_announce
