@@ -19,3 +19,4 @@ from . import test_floor_tour
 from . import test_wallboard
 from . import test_wallboard_tour
 from . import test_availability_announce
+from . import test_figures_agree
