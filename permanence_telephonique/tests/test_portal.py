@@ -441,16 +441,23 @@ class TestPortal(HttpCase, PortalFixtures):
             self._rpc_ids("permanence.call"), set(self.doctor_msg.call_id.ids)
         )
 
-    def test_confidential_not_recipient_sees_nothing(self):
+    def test_confidential_not_recipient_sees_no_caller(self):
         self._login(self.secretary_user)
         html = self._get("/my/permanence/messages").text
         self.assertIn("o_permanence_no_message", html)
         self.assertNotIn("MED-DOCTOR-MSG", html)
         self.assertNotIn("MED-DOCTOR-CALLER", self._get("/my/permanence/calls").text)
-        self.assertRegex(
-            self._get("/my/permanence/statistics").text,
-            r'o_permanence_stat_total">\s*0\s*<',
+        # The statistics are the account's figures (counts, no caller)
+        stats = self._get("/my/permanence/statistics").text
+        answered = (
+            self.env["permanence.call"]
+            .sudo()
+            ._permanence_figures([("client_id", "=", self.medical.id)])[()]["answered"]
         )
+        self.assertTrue(answered)
+        self.assertRegex(stats, rf'o_permanence_stat_total">\s*{answered}\s*<')
+        self.assertNotIn("MED-DOCTOR-CALLER", stats)
+        self.assertNotIn("MED-COLLEAGUE-CALLER", stats)
         self._assert_redirect_my(
             self._get(f"/my/permanence/messages/{self.doctor_msg.id}")
         )
