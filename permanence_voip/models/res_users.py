@@ -91,6 +91,7 @@ class ResUsers(models.Model):
     def write(self, vals):
         if not {"permanence_presence", "permanence_pause_reason"} & set(vals):
             return super().write(vals)
+        self._permanence_lock_presence()
         before = {
             user.id: (user.permanence_presence, user.permanence_pause_reason)
             for user in self.sudo()
@@ -118,6 +119,26 @@ class ResUsers(models.Model):
             # On the supervisors' boards
             self.env["permanence.wallboard"]._wallboard_push_operators(changed)
         return res
+
+    def _permanence_lock_presence(self):
+        """One change of an operator's state at a time: the PBX events of two
+        calls of one operator (an answer, another call's hang-up) may arrive
+        together, and each closes the open row of the presence log. The
+        rows are locked until the commit, then read again (a webhook
+        transaction reads committed data: it sees the other's change)."""
+        if not self.ids:
+            return
+        self.env.cr.execute(
+            "SELECT id FROM res_users WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+            [tuple(self.ids)],
+        )
+        self.invalidate_recordset(
+            [
+                "permanence_presence",
+                "permanence_pause_reason",
+                "permanence_presence_since",
+            ]
+        )
 
     def _permanence_write_presence(self, vals):
         changing = self.browse()
