@@ -224,12 +224,12 @@ registry.category("web_tour.tours").add("permanence_supervisor_new_client", {
         ...save("subscription"),
         {
             content: "Open the client change requests",
-            trigger: ".o_menu_sections .dropdown-item:contains(Demandes de modification), .o_menu_sections button:contains(Demandes de modification)",
+            trigger: ".o_menu_sections .dropdown-item:contains(Demandes des clients), .o_menu_sections button:contains(Demandes des clients)",
             run: "click",
         },
         {
             content: "The change requests are listed",
-            trigger: ".o_breadcrumb .o_last_breadcrumb_item:contains(Demandes de modification)",
+            trigger: ".o_breadcrumb .o_last_breadcrumb_item:contains(Demandes des clients)",
         },
         {
             content: "Open the request of the plumber",
