@@ -12,7 +12,7 @@ The portal reads interlocutors and statuses as the portal user (record rules
 decide), and writes with ``sudo()`` only after that check.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import fields, http
 from odoo.exceptions import ValidationError
@@ -120,6 +120,7 @@ class PermanenceAvailabilityPortal(PermanencePortal):
         date_to=None,
         note=None,
         replacement_id=None,
+        whole_days=None,
         **kw,
     ):
         client, __ = self._permanence_client(client_id)
@@ -140,6 +141,11 @@ class PermanenceAvailabilityPortal(PermanencePortal):
         start, end = _local_input(date_from), _local_input(date_to)
         if not start or not end:
             return request.redirect(url + "&error=dates")
+        if whole_days:
+            # Leave: from the first day's midnight to the end of the last
+            # day ("on leave from 12/08 to 19/08"), whatever hours were typed.
+            start = datetime.combine(start.date(), time.min)
+            end = datetime.combine(end.date() + timedelta(days=1), time.min)
         now = fields.Datetime.now()
         start_utc = max(availability.to_utc(start, tz), now)
         end_utc = availability.to_utc(end, tz)

@@ -1,5 +1,5 @@
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -99,6 +99,24 @@ class TestAvailabilityPortal(HttpCase, PortalFixtures):
         self.assertIn("done=end", response.headers["Location"])
         self.boss_interlocutor.invalidate_recordset()
         self.assertFalse(self.boss_interlocutor.is_absent)
+
+    def test_leave_in_whole_days(self):
+        """ "On leave from 12/08 to 19/08": whole days in the client's time
+        zone, whatever hours were typed."""
+        self.authenticate(self.plumber_user.login, self.plumber_user.login)
+        response = self._set(
+            kind="leave",
+            date_from="2030-08-12T09:30",
+            date_to="2030-08-19T10:00",
+            whole_days="1",
+        )
+        self.assertIn("done=set", response.headers["Location"])
+        status = self._statuses()
+        # Paris is UTC+2 in August
+        self.assertEqual(status.date_from, datetime(2030, 8, 11, 22, 0))
+        self.assertEqual(status.date_to, datetime(2030, 8, 19, 22, 0))
+        self.assertIn("19/08", status.with_context(lang="fr_FR").label)
+        self.assertNotIn("20/08", status.with_context(lang="fr_FR").label)
 
     def test_bad_dates_change_nothing(self):
         self.authenticate(self.plumber_user.login, self.plumber_user.login)
