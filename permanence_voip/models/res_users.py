@@ -73,6 +73,16 @@ class ResUsers(models.Model):
     def SELF_WRITEABLE_FIELDS(self):
         return super().SELF_WRITEABLE_FIELDS + ["permanence_presence"]
 
+    def init(self):
+        res = super().init()
+        # Users who existed before this addon: their time in state starts
+        # now, not never (the wallboard shows how long).
+        self.env.cr.execute(
+            "UPDATE res_users SET permanence_presence_since = "
+            "now() AT TIME ZONE 'UTC' WHERE permanence_presence_since IS NULL"
+        )
+        return res
+
     @api.model_create_multi
     def create(self, vals_list):
         now = fields.Datetime.now()
