@@ -69,10 +69,8 @@ class PermanenceWallboardAlert(models.Model):
         batch = self.env["permanence.batch"]
         created = self.browse()
         for company, key, kind, client, name in crossed:
-            with batch._row(self._check_set_aside, company) as row:
+            with batch._row(self._check_set_aside, company):
                 created |= self._notify_once(company, key, kind, client, name)
-            if row.error:
-                continue
         still = {key for _company, key, *_rest in crossed}
         over = self.search([("date_end", "=", False), ("key", "not in", list(still))])
         if over:
