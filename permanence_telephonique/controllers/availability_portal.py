@@ -19,20 +19,12 @@ from odoo.exceptions import ValidationError
 from odoo.http import request
 
 from ..tools import availability
-from ..tools.access import MAX_ID
+from ..tools.access import valid_id
 from .portal import PermanencePortal
 
 AVAILABILITY_URL = "/my/permanence/availability"
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 NOTE_MAX = 200
-
-
-def _as_id(value):
-    try:
-        wanted = int(value)
-    except (TypeError, ValueError):
-        return 0
-    return wanted if 0 < wanted <= MAX_ID else 0
 
 
 def _local_input(value):
@@ -98,11 +90,7 @@ class PermanenceAvailabilityPortal(PermanencePortal):
 
     def _own_interlocutor(self, client, value):
         """An interlocutor of ``client`` the portal user sees, or empty."""
-        wanted = _as_id(value)
-        interlocutor = request.env["permanence.interlocutor"]
-        if not wanted:
-            return interlocutor
-        return interlocutor.search([("id", "=", wanted), ("client_id", "=", client.id)])
+        return self._permanence_client_record("permanence.interlocutor", client, value)
 
     @http.route(
         f"{AVAILABILITY_URL}/set",
@@ -176,7 +164,7 @@ class PermanenceAvailabilityPortal(PermanencePortal):
         website=True,
     )
     def portal_permanence_availability_end(self, status_id, **kw):
-        if not 0 < status_id <= MAX_ID:
+        if not valid_id(status_id):
             return request.redirect("/my")
         status = request.env["permanence.interlocutor.status"].search(
             [("id", "=", status_id)]

@@ -21,7 +21,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..tools import periods as period_tools
-from ..tools.access import valid_id
+from ..tools.access import as_id, valid_id
 
 ITEMS_PER_PAGE = 20
 CLIENT_CHOICES_LIMIT = 100
@@ -38,7 +38,6 @@ SEARCH_MAX_LENGTH = 100
 DATE_INPUT_MAX_LENGTH = 20
 # Hours of the day always shown in the chart by hour (local time)
 DAY_HOURS = (8, 19)
-MAX_ID = 2**31  # ids are PostgreSQL integers
 PAGE_URLS = {
     "permanence_home": "/my/permanence",
     "permanence_messages": "/my/permanence/messages",
@@ -82,11 +81,8 @@ class PermanencePortal(CustomerPortal):
             return client_model, client_model
         clients = client_model.search([], limit=CLIENT_CHOICES_LIMIT)
         if client_id:
-            try:
-                wanted = int(client_id)
-            except (TypeError, ValueError):
-                wanted = 0
-            if not 0 < wanted < MAX_ID:
+            wanted = as_id(client_id)
+            if not wanted:
                 return client_model, clients
             client = client_model.search([("id", "=", wanted)])
             if client:
@@ -113,20 +109,24 @@ class PermanencePortal(CustomerPortal):
     @staticmethod
     def _permanence_period_start(period, client):
         """Naive UTC start of this week or month in the client's time zone."""
-        if period not in ("week", "month"):
+        if period not in (period_tools.WEEK, period_tools.MONTH):
             return None
-        tz = pytz.timezone(client.tz or "UTC")
-        today = datetime.now(tz).date()
-        if period == "week":
-            first_week_day = int(get_lang(request.env).week_start) - 1
-            start = today - timedelta(days=(today.weekday() - first_week_day) % 7)
-        else:
-            start = today.replace(day=1)
-        return (
-            tz.localize(datetime.combine(start, time.min))
-            .astimezone(pytz.utc)
-            .replace(tzinfo=None)
-        )
+        tz_name = client.tz or "UTC"
+        today = datetime.now(pytz.timezone(tz_name)).date()
+        week_start = int(get_lang(request.env).week_start) - 1
+        first, last = period_tools.bounds(period, today, week_start)
+        return period_tools.utc_range(first, last, tz_name)[0]
+
+    @staticmethod
+    def _permanence_client_record(model_name, client, value):
+        """The record of ``model_name`` belonging to ``client`` whose id the
+        request value ``value`` names, searched as the user; empty when
+        there is none (a forged, foreign or malformed id)."""
+        records = request.env[model_name]
+        wanted = as_id(value)
+        if not wanted:
+            return records
+        return records.search([("id", "=", wanted), ("client_id", "=", client.id)])
 
     def _permanence_periods(self):
         return {
@@ -709,10 +709,7 @@ class PermanencePortal(CustomerPortal):
             "question": (question or "").strip() or False,
         }
         if vals["kind"] == "faq" and faq_id:
-            wanted = int(faq_id) if faq_id.isdigit() else 0
-            faq = request.env["permanence.faq"]
-            if 0 < wanted < MAX_ID:
-                faq = faq.search([("id", "=", wanted), ("client_id", "=", client.id)])
+            faq = self._permanence_client_record("permanence.faq", client, faq_id)
             if not faq:
                 return request.redirect("/my")
             vals["faq_id"] = faq.id
@@ -738,13 +735,9 @@ class PermanencePortal(CustomerPortal):
             "interlocutor_action": action,
         }
         if action != "create":
-            raw = kw.get("interlocutor_id") or ""
-            wanted = int(raw) if raw.isdigit() else 0
-            interlocutor = request.env["permanence.interlocutor"]
-            if 0 < wanted < MAX_ID:
-                interlocutor = interlocutor.search(
-                    [("id", "=", wanted), ("client_id", "=", client.id)]
-                )
+            interlocutor = self._permanence_client_record(
+                "permanence.interlocutor", client, kw.get("interlocutor_id")
+            )
             if not interlocutor:
                 return request.redirect("/my")
             vals["interlocutor_id"] = interlocutor.id

@@ -46,6 +46,15 @@ def valid_id(value):
     return isinstance(value, int) and 0 < value <= MAX_ID
 
 
+def as_id(value):
+    """The record id a request value (text or number) names, or 0."""
+    try:
+        wanted = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return wanted if valid_id(wanted) else 0
+
+
 def thread_models(env):
     """The chatter models holding a client account's data: the client
     accounts themselves and every mail.thread with a ``client_id``."""
