@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
-from ..tools import coverage, diff, retention
+from ..tools import coverage, diff, figures, retention
 from ..tools.access import SUPERVISOR, check_rights
 
 MANAGER_GROUP = "permanence_telephonique.group_permanence_manager"
@@ -198,7 +198,7 @@ class PermanenceClient(models.Model):
     )
     service_target = fields.Integer(
         string="Answer-time target (s)",
-        default=20,
+        default=figures.DEFAULT_TARGET_SECONDS,
         help="Calls answered within this many seconds count in the service level. "
         "Each call keeps the target in force when it came in.",
     )
